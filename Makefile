@@ -1,0 +1,73 @@
+# NHS careers adviser. `make run` and `make test` install everything they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.10 is required (Rasa 3.6 does not install on 3.11+). Override with PYTHON310=/path.
+PYTHON310 ?= $(shell for p in python3.10 $(wildcard /root/.pyenv/versions/3.10.*/bin/python) /usr/local/bin/python3.10 /usr/bin/python3.10; do \
+  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then command -v $$p; break; fi; done)
+
+APP := .venv/bin/python
+RASA := .venv-rasa/bin/rasa
+MODEL := models/careers.tar.gz
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: help install run test train validate unit rasa-test migrate bench clean python310
+
+help:  ## list the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+python310:
+	@if [ -z "$(PYTHON310)" ]; then \
+	  echo "error: Python 3.10 is required (Rasa 3.6 needs Python < 3.11)." >&2; \
+	  echo "Install it (e.g. 'pyenv install 3.10.13') or run: make PYTHON310=/path/to/python3.10 ..." >&2; \
+	  exit 1; fi
+
+.venv/.installed: requirements/app.lock | python310
+	@echo "== app environment (.venv, $(PYTHON310))"
+	@test -x .venv/bin/python || $(PYTHON310) -m venv .venv
+	.venv/bin/pip install -q --disable-pip-version-check -r requirements/app.lock
+	@touch $@
+
+.venv-rasa/.installed: requirements/rasa.lock | python310
+	@echo "== Rasa environment (.venv-rasa, $(PYTHON310)); the first time takes a few minutes"
+	@test -x .venv-rasa/bin/python || $(PYTHON310) -m venv .venv-rasa
+	.venv-rasa/bin/pip install -q --disable-pip-version-check -r requirements/rasa.lock
+	@touch $@
+
+install: .venv/.installed .venv-rasa/.installed  ## create both pinned environments (fast when done)
+
+migrate: .venv/.installed  ## apply migrations and seed the catalogue if it is empty
+	@$(APP) -m bot db upgrade
+	@$(APP) -m bot catalogue seed
+
+$(MODEL): $(TRAIN_INPUTS) .venv-rasa/.installed
+	@echo "== training the Rasa model"
+	$(RASA) train --fixed-model-name careers --out models
+	@touch $@
+
+train: $(MODEL)  ## train the model if data, domain or config changed
+
+validate: .venv-rasa/.installed  ## check the Rasa training data
+	$(RASA) data validate --fail-on-warnings
+
+run: install migrate train  ## install, migrate, seed, train, then start everything
+	@$(APP) -m bot run
+
+unit: .venv/.installed  ## fast tests only (no Rasa server)
+	$(APP) -m pytest -m "not e2e"
+
+rasa-test: $(MODEL)  ## test stories with Rasa
+	$(RASA) test core --stories tests/stories --model $(MODEL) --out var/results/core --fail-on-prediction-errors
+
+test: install validate train  ## install, then every test (unit, Rasa stories, end-to-end)
+	$(APP) -m pytest
+	$(MAKE) --no-print-directory rasa-test
+
+bench: install migrate train  ## benchmark against a bare `rasa init` bot (not part of the tests)
+	$(APP) bench/run_bench.py
+
+clean:  ## remove environments, models and local data
+	rm -rf .venv .venv-rasa models/*.tar.gz var .rasa

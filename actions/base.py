@@ -1,0 +1,46 @@
+"""Abstract bases shared by the actions."""
+from __future__ import annotations
+
+import abc
+import asyncio
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.catalogue.answers import Reply
+
+logger = logging.getLogger(__name__)
+
+Events = list[dict[str, Any]]
+
+
+def send(dispatcher: CollectingDispatcher, replies: list[Reply]) -> None:
+    for reply in replies:
+        buttons = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
+        dispatcher.utter_message(text=reply.text, buttons=buttons or None)
+
+
+class ThreadedAction(Action, abc.ABC):
+    """An action whose work (database, matching) runs in a worker thread.
+
+    Subclasses implement :meth:`answer`, a plain function of the tracker that returns the
+    replies and events; blocking calls never run on the action server's event loop.
+    """
+
+    apology = ("Sorry, something went wrong on my side. Please try again in a minute.")
+
+    @abc.abstractmethod
+    def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]: ...
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> Events:
+        try:
+            replies, events = await asyncio.to_thread(self.answer, tracker)
+        except Exception:  # the user gets an apology, the log gets the stack (no message text)
+            logger.exception("action %s failed", self.name())
+            dispatcher.utter_message(text=self.apology)
+            return []
+        send(dispatcher, replies)
+        return events

@@ -1,0 +1,57 @@
+"""Answers about one role: what it is, how to get in, what it pays."""
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+
+from actions import services
+from actions.base import Events, ThreadedAction
+from bot.catalogue import answers
+from bot.catalogue.answers import Reply
+from bot.catalogue.views import RoleView
+
+
+def role_entity(tracker: Tracker) -> str | None:
+    """A role slug sent with the message (e.g. by a button payload)."""
+    return next(tracker.get_latest_entity_values("role"), None)
+
+
+class RoleAction(ThreadedAction):
+    """Resolve the role the user means, then reply about it."""
+
+    def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
+        found = services.catalogue().resolve(
+            tracker.latest_message.get("text") or "",
+            entity=role_entity(tracker),
+            current=tracker.get_slot("role"),
+        )
+        if found.role is None:
+            return [answers.unknown_role(found.unknown_term, found.suggestions)], []
+        return [self.reply(found.role)], [SlotSet("role", found.role.slug)]
+
+    def reply(self, role: RoleView) -> Reply:
+        raise NotImplementedError
+
+
+class ActionRoleInfo(RoleAction):
+    def name(self) -> str:
+        return "action_role_info"
+
+    def reply(self, role: RoleView) -> Reply:
+        return answers.role_info(role)
+
+
+class ActionRoleEntry(RoleAction):
+    def name(self) -> str:
+        return "action_role_entry"
+
+    def reply(self, role: RoleView) -> Reply:
+        return answers.role_entry(role)
+
+
+class ActionRolePay(RoleAction):
+    def name(self) -> str:
+        return "action_role_pay"
+
+    def reply(self, role: RoleView) -> Reply:
+        return answers.role_pay(role, services.catalogue().pay(role))

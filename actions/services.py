@@ -1,0 +1,24 @@
+"""The domain services the actions call, built once per process on first use.
+
+A service holds a unit-of-work *factory*, never a session: each action run opens its own
+session and closes it before replying.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from bot.catalogue.service import CatalogueService
+from bot.catalogue.unit_of_work import SqlUnitOfWork
+from bot.db import session_factory
+from bot.settings import get_settings
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> CatalogueService:
+    settings = get_settings()
+    factory = session_factory()
+    return CatalogueService(
+        lambda: SqlUnitOfWork(factory),
+        refresh_seconds=settings.catalogue_refresh_seconds,
+        nation=settings.pay_nation,
+    )

@@ -1,0 +1,1 @@
+"""The role catalogue: roles, entry routes and the Agenda for Change pay table."""

@@ -1,0 +1,91 @@
+"""What the bot says about a role: short, plain English, always with its source."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from bot.catalogue.views import PayRange, RoleView
+from bot.matching import Candidate
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[Button, ...] = field(default_factory=tuple)
+
+
+def payload(intent: str, role: str | None = None) -> str:
+    """A Rasa button payload: ``/intent{"role":"slug"}``."""
+    return f"/{intent}" + (json.dumps({"role": role}, separators=(",", ":")) if role else "")
+
+
+def article(title: str) -> str:
+    return "an" if title[:1].lower() in "aeiou" else "a"
+
+
+def _source(role: RoleView) -> str:
+    return f"Source: {role.source_url} (checked {role.reviewed_on:%-d %B %Y})"
+
+
+def _next_steps(role: RoleView, skip: str) -> tuple[Button, ...]:
+    options = [
+        ("ask_role_info", "What's the job like?"),
+        ("ask_role_entry", "How do I get in?"),
+        ("ask_role_pay", "What's the pay?"),
+    ]
+    return tuple(Button(title, payload(intent, role.slug)) for intent, title in options if intent != skip)
+
+
+def role_info(role: RoleView) -> Reply:
+    parts = [f"{role.title} ({role.area_name})", role.summary]
+    if role.day_to_day:
+        parts.append(role.day_to_day)
+    parts.append(_source(role))
+    return Reply("\n\n".join(parts), _next_steps(role, "ask_role_info"))
+
+
+def role_entry(role: RoleView) -> Reply:
+    parts = [f"How to become {article(role.title)} {role.title.lower()}:", role.entry_requirements]
+    if role.routes:
+        parts.append("Ways in: " + "; ".join(r.name for r in role.routes) + ".")
+    if role.registration_body:
+        parts.append(f"To work as one, you need to register with the {role.registration_body}.")
+    parts.append(_source(role))
+    return Reply("\n\n".join(p for p in parts if p), _next_steps(role, "ask_role_entry"))
+
+
+def role_pay(role: RoleView, pay: PayRange | None) -> Reply:
+    if pay is not None:
+        text = (
+            f"{article(role.title).capitalize()} {role.title.lower()} in the NHS is paid on "
+            f"Agenda for Change {pay.bands_text}. In {pay.nation} in {pay.pay_year}, that is "
+            f"£{pay.minimum:,} to £{pay.maximum:,} a year for full-time work, before tax. "
+            f"Pay goes up with experience within a band.\n\nPay table: {pay.source_url}\n"
+            f"{_source(role)}"
+        )
+    elif role.pay_note:
+        text = f"{role.title}: {role.pay_note}\n\n{_source(role)}"
+    else:
+        text = (f"Sorry, I don't have pay figures for {article(role.title)} {role.title.lower()} "
+                f"yet. NHS Jobs adverts show the pay for each post.\n\n{_source(role)}")
+    return Reply(text, _next_steps(role, "ask_role_pay"))
+
+
+def unknown_role(term: str | None, suggestions: tuple[Candidate, ...]) -> Reply:
+    if term is None and not suggestions:
+        return Reply("Which job would you like to know about? Type a job title, like nurse, "
+                     "paramedic or porter.")
+    named = f'"{term}"' if term else "that one"
+    text = f"Sorry, I don't have {named} in my list of NHS roles."
+    if suggestions:
+        text += " Did you mean one of these?"
+        buttons = tuple(Button(c.title, payload("ask_role_info", c.slug)) for c in suggestions[:3])
+        return Reply(text, buttons)
+    return Reply(text + " The NHS has over 350 kinds of job, and I'm still learning some. "
+                 "Try another job title, or ask me what I can do.")

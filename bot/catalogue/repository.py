@@ -1,0 +1,95 @@
+"""Repositories: the only code that queries catalogue tables."""
+from __future__ import annotations
+
+import abc
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.catalogue.models import EntryRoute, PayBand, Role
+
+
+class AbstractCatalogueRepository(abc.ABC):
+    @abc.abstractmethod
+    def get_role(self, slug: str) -> Role | None: ...
+
+    @abc.abstractmethod
+    def list_roles(self) -> list[Role]: ...
+
+    @abc.abstractmethod
+    def add_role(self, role: Role) -> None: ...
+
+    @abc.abstractmethod
+    def get_route(self, slug: str) -> EntryRoute | None: ...
+
+    @abc.abstractmethod
+    def list_routes(self) -> list[EntryRoute]: ...
+
+    @abc.abstractmethod
+    def add_route(self, route: EntryRoute) -> None: ...
+
+    @abc.abstractmethod
+    def pay_bands(self, nation: str, pay_year: str | None = None) -> list[PayBand]:
+        """Bands of ``pay_year`` (default: the latest year held for ``nation``)."""
+
+    @abc.abstractmethod
+    def all_pay_bands(self) -> list[PayBand]: ...
+
+    @abc.abstractmethod
+    def add_pay_band(self, band: PayBand) -> None: ...
+
+    @abc.abstractmethod
+    def version(self) -> tuple[int, dt.datetime | None]:
+        """A cheap fingerprint of the roles table: (count, last change)."""
+
+
+class SqlCatalogueRepository(AbstractCatalogueRepository):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _roles(self):
+        return select(Role).options(
+            selectinload(Role.aliases), selectinload(Role.route_links)
+        )
+
+    def get_role(self, slug: str) -> Role | None:
+        return self.session.scalars(self._roles().where(Role.slug == slug)).first()
+
+    def list_roles(self) -> list[Role]:
+        return list(self.session.scalars(self._roles().order_by(Role.title)))
+
+    def add_role(self, role: Role) -> None:
+        self.session.add(role)
+
+    def get_route(self, slug: str) -> EntryRoute | None:
+        return self.session.scalars(select(EntryRoute).where(EntryRoute.slug == slug)).first()
+
+    def list_routes(self) -> list[EntryRoute]:
+        return list(self.session.scalars(select(EntryRoute).order_by(EntryRoute.id)))
+
+    def add_route(self, route: EntryRoute) -> None:
+        self.session.add(route)
+
+    def pay_bands(self, nation: str, pay_year: str | None = None) -> list[PayBand]:
+        if pay_year is None:
+            pay_year = self.session.scalar(
+                select(func.max(PayBand.pay_year)).where(PayBand.nation == nation)
+            )
+            if pay_year is None:
+                return []
+        stmt = select(PayBand).where(PayBand.nation == nation, PayBand.pay_year == pay_year)
+        return list(self.session.scalars(stmt))
+
+    def all_pay_bands(self) -> list[PayBand]:
+        stmt = select(PayBand).order_by(PayBand.nation, PayBand.pay_year, PayBand.id)
+        return list(self.session.scalars(stmt))
+
+    def add_pay_band(self, band: PayBand) -> None:
+        self.session.add(band)
+
+    def version(self) -> tuple[int, dt.datetime | None]:
+        count, last = self.session.execute(
+            select(func.count(Role.id), func.max(Role.updated_at))
+        ).one()
+        return int(count), last

@@ -1,0 +1,196 @@
+"""Validated shapes of catalogue content: what seed files, CSV/YAML and the admin exchange.
+
+Validation lives here once, so the CLI importer and the admin refuse the same bad input.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+BANDS: tuple[str, ...] = ("1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9")
+
+CAREER_AREAS: dict[str, str] = {
+    "allied-health-professions": "Allied health professions",
+    "ambulance-service-team": "Ambulance service team",
+    "dental-team": "Dental team",
+    "doctors": "Doctors",
+    "healthcare-science": "Healthcare science",
+    "health-informatics": "Health informatics (digital, data and IT)",
+    "management": "Management",
+    "medical-associate-professions": "Medical associate professions",
+    "midwifery": "Midwifery",
+    "nursing": "Nursing",
+    "pharmacy": "Pharmacy",
+    "psychological-therapies": "Psychological therapies",
+    "public-health": "Public health",
+    "wider-healthcare-team": "Wider healthcare team",
+}
+
+INTEREST_TAGS = ("people", "science", "tech", "hands-on", "organising", "creative")
+TRAINING_TAGS = ("train-short", "train-medium", "train-long")
+TAGS: tuple[str, ...] = INTEREST_TAGS + ("patient-facing", "children", "blood") + TRAINING_TAGS
+
+ROUTE_KINDS = (
+    "apprenticeship", "t-level", "access", "degree", "foundation-degree", "pre-employment",
+    "volunteering", "cadets", "work-experience", "on-the-job", "postgraduate", "funding",
+)
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def band_rank(band: str) -> int:
+    """Position of ``band`` in the Agenda for Change order (``"8a"`` sits between 7 and 8b)."""
+    return BANDS.index(band)
+
+
+class _Content(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+    @field_validator("slug", check_fields=False)
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not _SLUG.match(v):
+            raise ValueError("use lower-case letters, digits and single hyphens, e.g. 'dental-nurse'")
+        return v
+
+    @field_validator("source_url", check_fields=False)
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not _URL.match(v):
+            raise ValueError("must be a full web address starting with http:// or https://")
+        return v
+
+
+class RoleData(_Content):
+    slug: str
+    title: str = Field(min_length=2, max_length=160)
+    aliases: list[str] = Field(default_factory=list)
+    career_area: str
+    summary: str = Field(min_length=10)
+    day_to_day: str = ""
+    entry_requirements: str = ""
+    entry_routes: list[str] = Field(default_factory=list)
+    band_min: str | None = None
+    band_max: str | None = None
+    pay_note: str | None = None
+    registration_body: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    works_with: str = ""
+    hours: str = ""
+    progression: str = ""
+    source_url: str
+    reviewed_on: dt.date
+
+    @field_validator("career_area")
+    @classmethod
+    def _area(cls, v: str) -> str:
+        if v not in CAREER_AREAS:
+            raise ValueError(f"unknown career area {v!r}; use one of {', '.join(CAREER_AREAS)}")
+        return v
+
+    @field_validator("band_min", "band_max", mode="before")
+    @classmethod
+    def _band(cls, v: object) -> str | None:
+        if v is None or v == "":
+            return None
+        band = str(v).strip().lower().removeprefix("band").strip()
+        if band not in BANDS:
+            raise ValueError(f"{v!r} is not an Agenda for Change band ({', '.join(BANDS)})")
+        return band
+
+    @field_validator("pay_note", "registration_body", mode="before")
+    @classmethod
+    def _blank_is_none(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, v: list[str]) -> list[str]:
+        unknown = sorted(set(v) - set(TAGS))
+        if unknown:
+            raise ValueError(f"unknown tags {unknown}; allowed: {', '.join(TAGS)}")
+        return v
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, v: list[str]) -> list[str]:
+        seen: list[str] = []
+        for alias in (a.strip() for a in v):
+            if alias and alias.lower() not in {s.lower() for s in seen}:
+                seen.append(alias)
+        return seen
+
+    @model_validator(mode="after")
+    def _band_order(self) -> "RoleData":
+        if (self.band_min is None) != (self.band_max is None):
+            raise ValueError("give both band_min and band_max, or neither")
+        if self.band_min and band_rank(self.band_min) > band_rank(self.band_max):  # type: ignore[arg-type]
+            raise ValueError("band_min is above band_max")
+        if self.band_min is None and not self.pay_note:
+            raise ValueError("a role with no Agenda for Change band needs a pay_note")
+        return self
+
+
+class RouteData(_Content):
+    slug: str
+    name: str = Field(min_length=2)
+    kind: str
+    level: str | None = None
+    summary: str = Field(min_length=10)
+    details: str = ""
+    min_age: int | None = Field(default=None, ge=10, le=99)
+    source_url: str
+    reviewed_on: dt.date
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str) -> str:
+        if v not in ROUTE_KINDS:
+            raise ValueError(f"unknown kind {v!r}; use one of {', '.join(ROUTE_KINDS)}")
+        return v
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level(cls, v: object) -> str | None:
+        return None if v is None or v == "" else str(v)
+
+
+class BandPay(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    band: str
+    minimum: int = Field(gt=0)
+    maximum: int = Field(gt=0)
+
+    @field_validator("band", mode="before")
+    @classmethod
+    def _band(cls, v: object) -> str:
+        band = str(v).strip().lower()
+        if band not in BANDS:
+            raise ValueError(f"{v!r} is not an Agenda for Change band")
+        return band
+
+    @model_validator(mode="after")
+    def _order(self) -> "BandPay":
+        if self.minimum > self.maximum:
+            raise ValueError("minimum is above maximum")
+        return self
+
+
+class PayTableData(_Content):
+    pay_year: str = Field(pattern=r"^\d{4}/\d{2}$")
+    nation: str = "England"
+    source_url: str
+    reviewed_on: dt.date
+    bands: list[BandPay]
+
+
+class CatalogueData(BaseModel):
+    """A whole catalogue: what YAML export writes and import reads."""
+
+    model_config = ConfigDict(extra="forbid")
+    roles: list[RoleData] = Field(default_factory=list)
+    entry_routes: list[RouteData] = Field(default_factory=list)
+    pay_tables: list[PayTableData] = Field(default_factory=list)

@@ -1,0 +1,104 @@
+"""Catalogue service: resolve a role from a message and answer questions about it.
+
+Callers pass a unit-of-work factory; every call opens its own session, so one service object
+can be shared by all conversations and threads.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from bot.catalogue.unit_of_work import AbstractUnitOfWork
+from bot.catalogue.views import PayRange, RoleView
+from bot.catalogue.wording import unknown_role_term
+from bot.matching import Candidate, RoleEntry, RoleMatcher
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Which role a message is about, and how sure we are."""
+
+    role: RoleView | None
+    carried_over: bool = False
+    unknown_term: str | None = None
+    suggestions: tuple[Candidate, ...] = field(default_factory=tuple)
+
+
+class CatalogueService:
+    def __init__(
+        self,
+        uow_factory: Callable[[], AbstractUnitOfWork],
+        refresh_seconds: float = 30.0,
+        nation: str = "England",
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._refresh_seconds = refresh_seconds
+        self._nation = nation
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._matcher: RoleMatcher | None = None
+        self._version: object = None
+        self._checked_at = float("-inf")
+
+    # -- matcher, reloaded from the database when the roles change ---------------------------
+    def matcher(self) -> RoleMatcher:
+        now = self._clock()
+        if self._matcher is not None and now - self._checked_at < self._refresh_seconds:
+            return self._matcher
+        with self._lock:
+            if self._matcher is not None and now - self._checked_at < self._refresh_seconds:
+                return self._matcher
+            with self._uow_factory() as uow:
+                version = uow.catalogue.version()
+                if self._matcher is None or version != self._version:
+                    entries = [
+                        RoleEntry(r.slug, r.title, tuple(a.alias for a in r.aliases))
+                        for r in uow.catalogue.list_roles()
+                    ]
+                    self._matcher = RoleMatcher(entries)
+                    self._version = version
+            self._checked_at = now
+            return self._matcher
+
+    # -- queries --------------------------------------------------------------------------------
+    def role(self, slug: str) -> RoleView | None:
+        with self._uow_factory() as uow:
+            role = uow.catalogue.get_role(slug)
+            return RoleView.of(role) if role else None
+
+    def resolve(self, text: str, entity: str | None = None, current: str | None = None) -> Resolution:
+        """Find the role ``text`` is about.
+
+        ``entity`` is a slug sent by a button; ``current`` is the role already being discussed,
+        used when the message names no role ("how much do they earn?").
+        """
+        if entity:
+            view = self.role(entity)
+            if view is None:
+                found = self.matcher().best(entity)
+                view = self.role(found.slug) if found else None
+            if view:
+                return Resolution(view)
+        matcher = self.matcher()
+        best = matcher.best(text or "")
+        if best is not None:
+            view = self.role(best.slug)
+            if view:
+                return Resolution(view)
+        term = unknown_role_term(text or "")
+        if term is None and current:
+            view = self.role(current)
+            if view:
+                return Resolution(view, carried_over=True)
+        return Resolution(None, unknown_term=term, suggestions=tuple(matcher.suggest(text or "")))
+
+    def pay(self, role: RoleView) -> PayRange | None:
+        with self._uow_factory() as uow:
+            return PayRange.for_role(role, uow.catalogue.pay_bands(self._nation))
+
+    def role_count(self) -> int:
+        with self._uow_factory() as uow:
+            return uow.catalogue.version()[0]

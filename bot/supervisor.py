@@ -1,0 +1,151 @@
+"""Start the action server, the Rasa server and the web app; stop them all on Ctrl-C.
+
+Used by ``make run`` (``python -m bot run``) and by the end-to-end tests.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.settings import ROOT, VAR_DIR
+
+APP_PY = ROOT / ".venv" / "bin" / "python"
+RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+MODEL = ROOT / "models" / "careers.tar.gz"
+
+
+@dataclass
+class Service:
+    name: str
+    argv: list[str]
+    ready_url: str
+    log: Path
+    proc: subprocess.Popen | None = field(default=None, repr=False)
+
+    def start(self, env: dict[str, str]) -> None:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        out = self.log.open("ab")
+        self.proc = subprocess.Popen(self.argv, cwd=ROOT, env=env, stdout=out,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+
+    def ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.ready_url, timeout=2) as resp:
+                return resp.status < 500
+        except OSError:
+            return False
+
+    def stop(self, timeout: float = 15) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+def stack_env(ports: dict[str, int], extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("DATABASE_URL", f"sqlite:///{VAR_DIR / 'careers.db'}")
+    env.setdefault("TRACKER_DIALECT", "sqlite")
+    env.setdefault("TRACKER_DB", str(VAR_DIR / "tracker.db"))
+    env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{ports['actions']}/webhook"
+    env["RASA_URL"] = f"http://127.0.0.1:{ports['rasa']}"
+    env["PYTHONPATH"] = str(ROOT)
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.update(extra or {})
+    return env
+
+
+def services(ports: dict[str, int], log_dir: Path, model: Path = MODEL,
+             token: str | None = None) -> list[Service]:
+    rasa = [str(RASA), "run", "--model", str(model), "--port", str(ports["rasa"]),
+            "--interface", "127.0.0.1", "--credentials", "credentials.yml",
+            "--endpoints", "endpoints.yml", "--cors", f"http://localhost:{ports['web']}"]
+    if token:  # the HTTP API is on only with a token from the environment
+        rasa += ["--enable-api", "--auth-token", token]
+    return [
+        Service("actions", [str(APP_PY), "-m", "rasa_sdk", "--actions", "actions",
+                            "--port", str(ports["actions"])],
+                f"http://127.0.0.1:{ports['actions']}/health", log_dir / "actions.log"),
+        Service("rasa", rasa, f"http://127.0.0.1:{ports['rasa']}/", log_dir / "rasa.log"),
+        Service("web", [str(APP_PY), "-m", "uvicorn", "bot.web.app:app", "--host", "127.0.0.1",
+                        "--port", str(ports["web"])],
+                f"http://127.0.0.1:{ports['web']}/healthz", log_dir / "web.log"),
+    ]
+
+
+class Stack:
+    """The running services; a context manager that always stops what it started."""
+
+    def __init__(self, items: list[Service], env: dict[str, str]) -> None:
+        self.items, self.env = items, env
+
+    def __enter__(self) -> "Stack":
+        for svc in self.items:
+            svc.start(self.env)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for svc in reversed(self.items):
+            svc.stop()
+
+    def wait_ready(self, timeout: float = 300) -> None:
+        deadline = time.monotonic() + timeout
+        pending = list(self.items)
+        while pending:
+            for svc in list(pending):
+                if svc.proc and svc.proc.poll() is not None:
+                    raise RuntimeError(f"{svc.name} exited with {svc.proc.returncode}; see {svc.log}")
+                if svc.ready():
+                    pending.remove(svc)
+            if pending and time.monotonic() > deadline:
+                raise TimeoutError(f"not ready after {timeout:.0f}s: {[s.name for s in pending]}")
+            time.sleep(0.5)
+
+    def watch(self) -> int:
+        """Block until a service dies or we are told to stop."""
+        while True:
+            for svc in self.items:
+                if svc.proc and svc.proc.poll() is not None:
+                    print(f"{svc.name} stopped (exit {svc.proc.returncode}); see {svc.log}",
+                          file=sys.stderr)
+                    return 1
+            time.sleep(1)
+
+
+def run_all() -> int:
+    ports = {"actions": 5055, "rasa": 5005, "web": int(os.environ.get("WEB_PORT", 8000))}
+    token = os.environ.get("RASA_AUTH_TOKEN") or None
+    if not MODEL.exists():
+        print(f"no trained model at {MODEL}; run `make train`", file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    stack = Stack(services(ports, VAR_DIR / "logs", token=token), stack_env(ports))
+    print("starting the action server, Rasa and the web app (logs in var/logs/) ...", flush=True)
+    started = time.monotonic()
+    try:
+        with stack:
+            stack.wait_ready()
+            print(f"""
+ready in {time.monotonic() - started:.0f}s
+  chat page       http://localhost:{ports['web']}/
+  REST channel    POST http://localhost:{ports['rasa']}/webhooks/rest/webhook
+  action server   http://localhost:{ports['actions']}/health
+  Rasa HTTP API   {'on (token from RASA_AUTH_TOKEN)' if token else 'off (set RASA_AUTH_TOKEN to enable)'}
+Press Ctrl-C to stop.""", flush=True)
+            return stack.watch()
+    except KeyboardInterrupt:
+        print("\nstopping ...", flush=True)
+        return 0
+    except (RuntimeError, TimeoutError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

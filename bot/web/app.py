@@ -1,0 +1,87 @@
+"""Starlette app: chat page (talks to Rasa's REST channel through /api/chat) and role pages."""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import httpx
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from bot.catalogue.schema import CAREER_AREAS
+from bot.catalogue.unit_of_work import SqlUnitOfWork
+from bot.catalogue.views import RoleView
+from bot.settings import get_settings
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=HERE / "templates")
+MAX_MESSAGE = 2000
+
+
+def _roles() -> list[RoleView]:
+    with SqlUnitOfWork() as uow:
+        return [RoleView.of(r) for r in uow.catalogue.list_roles()]
+
+
+def _role(slug: str) -> RoleView | None:
+    with SqlUnitOfWork() as uow:
+        role = uow.catalogue.get_role(slug)
+        return RoleView.of(role) if role else None
+
+
+async def home(request: Request):
+    return templates.TemplateResponse(request, "chat.html", {"sender": uuid.uuid4().hex})
+
+
+async def roles(request: Request):
+    items = await run_in_threadpool(_roles)
+    areas: dict[str, list[RoleView]] = {}
+    for role in items:
+        areas.setdefault(role.area_name, []).append(role)
+    return templates.TemplateResponse(request, "roles.html", {"areas": sorted(areas.items())})
+
+
+async def role(request: Request):
+    found = await run_in_threadpool(_role, request.path_params["slug"])
+    if found is None:
+        raise HTTPException(404, "No such role")
+    return templates.TemplateResponse(request, "role.html", {"role": found})
+
+
+async def chat(request: Request):
+    """Forward one message to Rasa's REST channel; always answer with JSON."""
+    try:
+        body = await request.json()
+        sender, message = str(body["sender"])[:64], str(body["message"])[:MAX_MESSAGE]
+    except (ValueError, KeyError, TypeError):
+        return JSONResponse({"error": "send JSON with 'sender' and 'message'"}, status_code=400)
+    url = f"{get_settings().rasa_url}/webhooks/rest/webhook"
+    try:
+        async with httpx.AsyncClient(timeout=30) as client:
+            resp = await client.post(url, json={"sender": sender, "message": message})
+            resp.raise_for_status()
+            return JSONResponse(resp.json())
+    except (httpx.HTTPError, ValueError):
+        return JSONResponse({"error": "The adviser can't be reached right now. Please try again."},
+                            status_code=503)
+
+
+async def healthz(request: Request):
+    return JSONResponse({"status": "ok"})
+
+
+app = Starlette(routes=[
+    Route("/", home),
+    Route("/roles", roles),
+    Route("/roles/{slug}", role),
+    Route("/api/chat", chat, methods=["POST"]),
+    Route("/healthz", healthz),
+    Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+])
+app.state.areas = CAREER_AREAS

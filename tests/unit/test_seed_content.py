@@ -1,0 +1,68 @@
+"""The bundled seed content: valid, broad, sourced, dated and written in plain English."""
+from __future__ import annotations
+
+import collections
+import datetime as dt
+
+import pytest
+import textstat
+
+from bot.catalogue import io
+from bot.catalogue.schema import CAREER_AREAS, TRAINING_TAGS
+from bot.cli import SEED_DIR
+
+SEED = io.read(SEED_DIR)
+TRUSTED_SOURCES = ("healthcareers.nhs.uk", "nhsemployers.org", "gov.uk", "nhs.uk", "hcpc-uk.org",
+                   "nmc.org.uk", "gdc-uk.org", "pharmacyregulation.org", "gmc-uk.org")
+
+
+def test_at_least_120_roles_in_every_career_area():
+    assert len(SEED.roles) >= 120
+    per_area = collections.Counter(r.career_area for r in SEED.roles)
+    assert set(per_area) == set(CAREER_AREAS), f"missing: {set(CAREER_AREAS) - set(per_area)}"
+
+
+def test_slugs_titles_and_aliases_are_unique():
+    slugs = [r.slug for r in SEED.roles]
+    assert len(slugs) == len(set(slugs))
+    owner: dict[str, str] = {}
+    for role in SEED.roles:
+        for name in [role.title, *role.aliases]:
+            key = name.lower()
+            assert owner.setdefault(key, role.slug) == role.slug, f"{name!r}: {owner[key]} and {role.slug}"
+
+
+@pytest.mark.parametrize("role", SEED.roles, ids=lambda r: r.slug)
+def test_role_is_sourced_dated_and_complete(role):
+    assert role.source_url.startswith("https://")
+    assert any(host in role.source_url for host in TRUSTED_SOURCES), role.source_url
+    assert dt.date(2025, 1, 1) <= role.reviewed_on <= dt.date.today()
+    assert role.entry_requirements and role.entry_routes
+    assert sum(tag in TRAINING_TAGS for tag in role.tags) == 1
+
+
+def test_routes_cover_every_slug_roles_use():
+    routes = {r.slug for r in SEED.entry_routes}
+    used = {slug for role in SEED.roles for slug in role.entry_routes}
+    assert used <= routes
+
+
+def test_current_england_pay_table_is_complete():
+    (table,) = [t for t in SEED.pay_tables if t.nation == "England"]
+    bands = {b.band for b in table.bands}
+    assert {"2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9"} <= bands
+    ordered = sorted(table.bands, key=lambda b: b.minimum)
+    assert [b.minimum for b in ordered] == sorted(b.minimum for b in table.bands)
+
+
+def _ease(text: str) -> float:
+    return textstat.flesch_reading_ease(text)
+
+
+def test_summaries_are_plain_english():
+    """Each summary reads easily on average (Flesch reading ease >= 60 across the catalogue),
+    and none is very hard (>= 40 alone)."""
+    scores = {r.slug: _ease(r.summary) for r in SEED.roles}
+    hard = {slug: round(s) for slug, s in scores.items() if s < 40}
+    assert not hard, f"too hard to read: {hard}"
+    assert sum(scores.values()) / len(scores) >= 60
