@@ -1,6 +1,8 @@
 """Answers about one role: what it is, how to get in, what it pays."""
 from __future__ import annotations
 
+import abc
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
@@ -27,10 +29,11 @@ class RoleAction(ThreadedAction):
         )
         if found.role is None:
             return [answers.unknown_role(found.unknown_term, found.suggestions)], []
-        return [self.reply(found.role)], [SlotSet("role", found.role.slug)]
+        reply = answers.with_alternatives(self.reply(found.role), found.alternatives)
+        return [reply], [SlotSet("role", found.role.slug)]
 
-    def reply(self, role: RoleView) -> Reply:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def reply(self, role: RoleView) -> Reply: ...
 
 
 class ActionRoleInfo(RoleAction):

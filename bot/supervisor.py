@@ -61,6 +61,8 @@ def stack_env(ports: dict[str, int], extra: dict[str, str] | None = None) -> dic
     env["RASA_URL"] = f"http://127.0.0.1:{ports['rasa']}"
     env["PYTHONPATH"] = str(ROOT)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     env.update(extra or {})
     return env
 
@@ -77,7 +79,7 @@ def services(ports: dict[str, int], log_dir: Path, model: Path = MODEL,
                             "--port", str(ports["actions"])],
                 f"http://127.0.0.1:{ports['actions']}/health", log_dir / "actions.log"),
         Service("rasa", rasa, f"http://127.0.0.1:{ports['rasa']}/", log_dir / "rasa.log"),
-        Service("web", [str(APP_PY), "-m", "uvicorn", "bot.web.app:app", "--host", "127.0.0.1",
+        Service("web", [str(APP_PY), "-m", "uvicorn", "bot.web.app:app", "--ws", "none", "--host", "127.0.0.1",
                         "--port", str(ports["web"])],
                 f"http://127.0.0.1:{ports['web']}/healthz", log_dir / "web.log"),
     ]

@@ -77,6 +77,16 @@ def role_pay(role: RoleView, pay: PayRange | None) -> Reply:
     return Reply(text, _next_steps(role, "ask_role_pay"))
 
 
+def with_alternatives(reply: Reply, alternatives: tuple[Candidate, ...]) -> Reply:
+    """Add "did you mean" buttons when the message could mean more than one role."""
+    if not alternatives:
+        return reply
+    names = ", ".join(c.title for c in alternatives)
+    text = f"{reply.text}\n\nThat name covers more than one job. You can also ask about: {names}."
+    buttons = tuple(Button(c.title, payload("ask_role_info", c.slug)) for c in alternatives)
+    return Reply(text, buttons + reply.buttons)
+
+
 def unknown_role(term: str | None, suggestions: tuple[Candidate, ...]) -> Reply:
     if term is None and not suggestions:
         return Reply("Which job would you like to know about? Type a job title, like nurse, "

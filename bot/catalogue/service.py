@@ -21,6 +21,7 @@ class Resolution:
     """Which role a message is about, and how sure we are."""
 
     role: RoleView | None
+    alternatives: tuple[Candidate, ...] = field(default_factory=tuple)
     carried_over: bool = False
     unknown_term: str | None = None
     suggestions: tuple[Candidate, ...] = field(default_factory=tuple)
@@ -88,6 +89,11 @@ class CatalogueService:
             view = self.role(best.slug)
             if view:
                 return Resolution(view)
+        candidates = matcher.match(text or "", limit=4)
+        if candidates:  # "radiographers": more than one kind; answer the first, offer the rest
+            view = self.role(candidates[0].slug)
+            if view:
+                return Resolution(view, alternatives=tuple(candidates[1:]))
         term = unknown_role_term(text or "")
         if term is None and current:
             view = self.role(current)

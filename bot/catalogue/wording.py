@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 # Words that turn up in questions about a role but never name one.
 _GENERIC = set("""
@@ -44,5 +45,7 @@ def unknown_role_term(text: str) -> str | None:
 
 
 def _near_generic(word: str) -> bool:
-    hit = process.extractOne(word, _GENERIC, scorer=fuzz.ratio, score_cutoff=85)
-    return hit is not None
+    """A typo of a question word: one edit away for short words, close overall for longer."""
+    if len(word) <= 5:
+        return process.extractOne(word, _GENERIC, scorer=Levenshtein.distance, score_cutoff=1) is not None
+    return process.extractOne(word, _GENERIC, scorer=fuzz.ratio, score_cutoff=85) is not None

@@ -21,7 +21,7 @@ def test_how_to_become_a_paramedic(chat):
 def test_role_carries_over_to_pay_question(chat):
     assert "radiograph" in chat.text("tell me about radiographers").lower()
     pay = chat.text("how much do they earn?")
-    assert re.search(r"band \d", pay) and "£" in pay and "radiographer" in pay.lower()
+    assert re.search(r"bands? \d", pay) and "£" in pay and "radiographer" in pay.lower()
 
 
 def test_switching_role(chat):
