@@ -18,6 +18,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 @pytest.fixture
 def session_maker():
+    import bot.casework.models  # noqa: F401
     import bot.catalogue.models  # noqa: F401
 
     engine = make_engine("sqlite://")

@@ -15,8 +15,8 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from bot.catalogue.models import EntryRoute, PayBand, Role, RoleAlias, RoleEntryRoute
-from bot.catalogue.schema import CatalogueData, PayTableData, RoleData, RouteData
+from bot.catalogue.models import ContentItem, EntryRoute, PayBand, Role, RoleAlias, RoleEntryRoute
+from bot.catalogue.schema import CatalogueData, ContentData, PayTableData, RoleData, RouteData
 from bot.catalogue.unit_of_work import AbstractUnitOfWork
 
 ROLE_FIELDS = list(RoleData.model_fields)
@@ -32,11 +32,12 @@ class ImportResult:
     roles_added: int = 0
     roles_updated: int = 0
     routes: int = 0
+    content: int = 0
     pay_bands: int = 0
 
     def __str__(self) -> str:
         return (f"roles: {self.roles_added} added, {self.roles_updated} updated; "
-                f"entry routes: {self.routes}; pay bands: {self.pay_bands}")
+                f"entry routes: {self.routes}; content: {self.content}; pay bands: {self.pay_bands}")
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -60,10 +61,14 @@ def _read_seed_dir(folder: Path) -> CatalogueData:
     roles: list[dict] = []
     for file in sorted((folder / "roles").glob("*.yaml")):
         roles.extend(yaml.safe_load(file.read_text("utf-8")) or [])
-    routes_file, pay_file = folder / "entry_routes.yaml", folder / "pay_bands.yaml"
-    routes = yaml.safe_load(routes_file.read_text("utf-8")) if routes_file.exists() else []
-    pay = [yaml.safe_load(pay_file.read_text("utf-8"))] if pay_file.exists() else []
-    return CatalogueData.model_validate({"roles": roles, "entry_routes": routes, "pay_tables": pay})
+    def optional(name: str, default):
+        file = folder / name
+        return yaml.safe_load(file.read_text("utf-8")) if file.exists() else default
+
+    pay = optional("pay_bands.yaml", None)
+    return CatalogueData.model_validate({
+        "roles": roles, "entry_routes": optional("entry_routes.yaml", []),
+        "content": optional("content.yaml", []), "pay_tables": [pay] if pay else []})
 
 
 def _read_roles_csv(path: Path) -> list[RoleData]:
@@ -93,6 +98,9 @@ def load(uow: AbstractUnitOfWork, data: CatalogueData) -> ImportResult:
         for route in data.entry_routes:
             _upsert_route(uow, route)
             result.routes += 1
+        for item in data.content:
+            _upsert_content(uow, item)
+            result.content += 1
         for table in data.pay_tables:
             result.pay_bands += _upsert_pay(uow, table)
         for role_data in data.roles:
@@ -110,6 +118,15 @@ def _upsert_route(uow: AbstractUnitOfWork, data: RouteData) -> None:
         uow.catalogue.add_route(route)
     for key, value in data.model_dump(exclude={"slug"}).items():
         setattr(route, key, value)
+
+
+def _upsert_content(uow: AbstractUnitOfWork, data: ContentData) -> None:
+    item = uow.catalogue.get_content(data.slug)
+    if item is None:
+        item = ContentItem(slug=data.slug)
+        uow.catalogue.add_content(item)
+    for key, value in data.model_dump(exclude={"slug"}).items():
+        setattr(item, key, value)
 
 
 def _upsert_pay(uow: AbstractUnitOfWork, table: PayTableData) -> int:
@@ -166,13 +183,17 @@ def dump(uow: AbstractUnitOfWork) -> CatalogueData:
             RouteData(**{k: getattr(r, k) for k in RouteData.model_fields})
             for r in uow.catalogue.list_routes()
         ]
+        content = [
+            ContentData(**{k: getattr(c, k) for k in ContentData.model_fields})
+            for c in uow.catalogue.list_content()
+        ]
         tables: dict[tuple[str, str], dict] = {}
         for band in uow.catalogue.all_pay_bands():
             table = tables.setdefault((band.pay_year, band.nation), {
                 "pay_year": band.pay_year, "nation": band.nation, "source_url": band.source_url,
                 "reviewed_on": band.reviewed_on, "bands": []})
             table["bands"].append({"band": band.band, "minimum": band.minimum, "maximum": band.maximum})
-        return CatalogueData(roles=roles, entry_routes=routes,
+        return CatalogueData(roles=roles, entry_routes=routes, content=content,
                              pay_tables=[PayTableData(**t) for t in tables.values()])
 
 

@@ -66,6 +66,7 @@ class EntryRoute(Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True, index=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(40))
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
     level: Mapped[str | None] = mapped_column(String(20))
     summary: Mapped[str] = mapped_column(Text)
     details: Mapped[str] = mapped_column(Text, default="")
@@ -78,6 +79,28 @@ class EntryRoute(Base):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ContentItem(Base):
+    """Sourced guidance that is not a role or a route, e.g. support for care leavers."""
+
+    __tablename__ = "content_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True, index=True)
+    topic: Mapped[str] = mapped_column(String(40), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    summary: Mapped[str] = mapped_column(Text)
+    details: Mapped[str] = mapped_column(Text, default="")
+    source_url: Mapped[str] = mapped_column(String(500))
+    reviewed_on: Mapped[dt.date] = mapped_column(Date)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class RoleEntryRoute(Base):

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.catalogue.models import EntryRoute, PayBand, Role
+from bot.catalogue.models import ContentItem, EntryRoute, PayBand, Role
 
 
 class AbstractCatalogueRepository(abc.ABC):
@@ -28,6 +28,15 @@ class AbstractCatalogueRepository(abc.ABC):
 
     @abc.abstractmethod
     def add_route(self, route: EntryRoute) -> None: ...
+
+    @abc.abstractmethod
+    def get_content(self, slug: str) -> ContentItem | None: ...
+
+    @abc.abstractmethod
+    def list_content(self, topic: str | None = None) -> list[ContentItem]: ...
+
+    @abc.abstractmethod
+    def add_content(self, item: ContentItem) -> None: ...
 
     @abc.abstractmethod
     def pay_bands(self, nation: str, pay_year: str | None = None) -> list[PayBand]:
@@ -70,6 +79,18 @@ class SqlCatalogueRepository(AbstractCatalogueRepository):
 
     def add_route(self, route: EntryRoute) -> None:
         self.session.add(route)
+
+    def get_content(self, slug: str) -> ContentItem | None:
+        return self.session.scalars(select(ContentItem).where(ContentItem.slug == slug)).first()
+
+    def list_content(self, topic: str | None = None) -> list[ContentItem]:
+        stmt = select(ContentItem).order_by(ContentItem.id)
+        if topic:
+            stmt = stmt.where(ContentItem.topic == topic)
+        return list(self.session.scalars(stmt))
+
+    def add_content(self, item: ContentItem) -> None:
+        self.session.add(item)
 
     def pay_bands(self, nation: str, pay_year: str | None = None) -> list[PayBand]:
         if pay_year is None:

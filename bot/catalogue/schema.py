@@ -32,6 +32,8 @@ INTEREST_TAGS = ("people", "science", "tech", "hands-on", "organising", "creativ
 TRAINING_TAGS = ("train-short", "train-medium", "train-long")
 TAGS: tuple[str, ...] = INTEREST_TAGS + ("patient-facing", "children", "blood") + TRAINING_TAGS
 
+CONTENT_TOPICS = ("care-leaver", "funding", "pathways", "general")
+
 ROUTE_KINDS = (
     "apprenticeship", "t-level", "access", "degree", "foundation-degree", "pre-employment",
     "volunteering", "cadets", "work-experience", "on-the-job", "postgraduate", "funding",
@@ -137,6 +139,7 @@ class RoleData(_Content):
 class RouteData(_Content):
     slug: str
     name: str = Field(min_length=2)
+    aliases: list[str] = Field(default_factory=list)
     kind: str
     level: str | None = None
     summary: str = Field(min_length=10)
@@ -156,6 +159,26 @@ class RouteData(_Content):
     @classmethod
     def _level(cls, v: object) -> str | None:
         return None if v is None or v == "" else str(v)
+
+
+class ContentData(_Content):
+    """A piece of sourced guidance staff can edit (e.g. support for care leavers)."""
+
+    slug: str
+    topic: str
+    title: str = Field(min_length=2, max_length=200)
+    aliases: list[str] = Field(default_factory=list)
+    summary: str = Field(min_length=10)
+    details: str = ""
+    source_url: str
+    reviewed_on: dt.date
+
+    @field_validator("topic")
+    @classmethod
+    def _topic(cls, v: str) -> str:
+        if v not in CONTENT_TOPICS:
+            raise ValueError(f"unknown topic {v!r}; use one of {', '.join(CONTENT_TOPICS)}")
+        return v
 
 
 class BandPay(BaseModel):
@@ -193,4 +216,5 @@ class CatalogueData(BaseModel):
     model_config = ConfigDict(extra="forbid")
     roles: list[RoleData] = Field(default_factory=list)
     entry_routes: list[RouteData] = Field(default_factory=list)
+    content: list[ContentData] = Field(default_factory=list)
     pay_tables: list[PayTableData] = Field(default_factory=list)

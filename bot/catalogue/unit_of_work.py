@@ -5,11 +5,13 @@ import abc
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.casework.repository import AbstractCaseworkRepository, SqlCaseworkRepository
 from bot.catalogue.repository import AbstractCatalogueRepository, SqlCatalogueRepository
 
 
 class AbstractUnitOfWork(abc.ABC):
     catalogue: AbstractCatalogueRepository
+    casework: AbstractCaseworkRepository
 
     def __enter__(self) -> "AbstractUnitOfWork":
         return self
@@ -37,6 +39,7 @@ class SqlUnitOfWork(AbstractUnitOfWork):
     def __enter__(self) -> "SqlUnitOfWork":
         self.session = self._factory()
         self.catalogue = SqlCatalogueRepository(self.session)
+        self.casework = SqlCaseworkRepository(self.session)
         return self
 
     def __exit__(self, *exc) -> None:

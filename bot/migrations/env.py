@@ -2,7 +2,8 @@
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-import bot.catalogue.models  # noqa: F401  (registers tables)
+import bot.casework.models  # noqa: F401  (registers tables)
+import bot.catalogue.models  # noqa: F401
 from bot.db import Base
 
 config = context.config

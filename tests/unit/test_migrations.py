@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
+import bot.casework.models  # noqa: F401
 import bot.catalogue.models  # noqa: F401
 from bot.db import Base, alembic_config, upgrade
 from tests.conftest import require_service
