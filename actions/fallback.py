@@ -1,4 +1,4 @@
-"""Low-confidence messages: answer about a role if one is named, else say what the bot does."""
+"""Two-stage fallback: first "did you mean..." buttons, then what the bot can do. Never a loop."""
 from __future__ import annotations
 
 from rasa_sdk import Tracker
@@ -8,6 +8,29 @@ from actions import services
 from actions.base import Events, ThreadedAction
 from bot.catalogue import answers
 from bot.catalogue.answers import Button, Reply, payload
+
+# What each intent means, as a button a person would click.
+INTENT_TITLES = {
+    "ask_role_info": "What a job is like",
+    "ask_role_entry": "How to get into a job",
+    "ask_role_pay": "Pay",
+    "ask_role_day": "A day in a job",
+    "ask_role_progression": "Where a job can lead",
+    "compare_roles": "Compare two jobs",
+    "ask_pathway": "Apprenticeships, T Levels and other ways in",
+    "plan_pathway": "Plan my route",
+    "ask_suggestions": "Help me choose a job",
+    "ask_care_leaver_support": "Support for care leavers",
+    "request_human": "Talk to a person",
+    "bot_capabilities": "What you can do",
+}
+
+
+def second_in_a_row(tracker: Tracker) -> bool:
+    """Was the bot's previous action also this fallback (with only the user's turn between)?"""
+    actions = [e.get("name") for e in tracker.events if e.get("event") == "action"
+               and e.get("name") not in ("action_listen", None)]
+    return len(actions) >= 2 and actions[-2] == "action_fallback"
 
 
 class ActionFallback(ThreadedAction):
@@ -21,9 +44,13 @@ class ActionFallback(ThreadedAction):
             role = services.catalogue().role(best.slug)
             if role is not None:
                 return [answers.role_info(role)], [SlotSet("role", role.slug)]
-        help_reply = Reply(
-            "Sorry, I didn't get that. I can tell you what an NHS job is like, how to get in, "
-            "and the pay. Try a job title, like nurse or porter.",
-            (Button("What can you do?", payload("bot_capabilities")),),
-        )
-        return [help_reply], []
+        if second_in_a_row(tracker):
+            return [Reply("Sorry, I still didn't get that. I'm best with questions about NHS jobs, "
+                          "like \"how do I become a nurse?\". You can also talk to a person.",
+                          (Button("What can you do?", payload("bot_capabilities")),
+                           Button("Talk to a person", payload("request_human"))))], []
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        guesses = [r["name"] for r in ranking if r.get("name") in INTENT_TITLES][:3]
+        buttons = tuple(Button(INTENT_TITLES[g], payload(g)) for g in guesses)
+        buttons += (Button("Something else", payload("bot_capabilities")),)
+        return [Reply("Sorry, I'm not sure what you mean. Did you mean one of these?", buttons)], []

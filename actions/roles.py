@@ -9,8 +9,17 @@ from rasa_sdk.events import SlotSet
 from actions import services
 from actions.base import Events, ThreadedAction
 from bot.catalogue import answers
-from bot.catalogue.answers import Reply
+from bot.catalogue.answers import Button, Reply, payload
 from bot.catalogue.views import RoleView
+
+
+def care_leaver_note(tracker: Tracker) -> list[Reply]:
+    """For someone who said they are care-experienced: point to the extra money and support."""
+    if not tracker.get_slot("care_leaver"):
+        return []
+    return [Reply("As a care leaver, you may get extra money and support to train, like bursaries "
+                  "for college, apprenticeships and university.",
+                  (Button("Support for care leavers", payload("ask_care_leaver_support")),))]
 
 
 def role_entity(tracker: Tracker) -> str | None:
@@ -30,7 +39,11 @@ class RoleAction(ThreadedAction):
         if found.role is None:
             return [answers.unknown_role(found.unknown_term, found.suggestions)], []
         reply = answers.with_alternatives(self.reply(found.role), found.alternatives)
-        return [reply], [SlotSet("role", found.role.slug)]
+        return [reply, *self.extras(tracker)], [SlotSet("role", found.role.slug)]
+
+    def extras(self, tracker: Tracker) -> list[Reply]:
+        """Anything to add after the answer (e.g. care-leaver support, when opted in)."""
+        return []
 
     @abc.abstractmethod
     def reply(self, role: RoleView) -> Reply: ...
@@ -50,6 +63,25 @@ class ActionRoleEntry(RoleAction):
 
     def reply(self, role: RoleView) -> Reply:
         return answers.role_entry(role)
+
+    def extras(self, tracker: Tracker) -> list[Reply]:
+        return care_leaver_note(tracker)
+
+
+class ActionRoleDay(RoleAction):
+    def name(self) -> str:
+        return "action_role_day"
+
+    def reply(self, role: RoleView) -> Reply:
+        return answers.role_day(role)
+
+
+class ActionRoleProgression(RoleAction):
+    def name(self) -> str:
+        return "action_role_progression"
+
+    def reply(self, role: RoleView) -> Reply:
+        return answers.role_progression(role)
 
 
 class ActionRolePay(RoleAction):

@@ -6,6 +6,7 @@ session and closes it before replying.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Callable
 
 from bot.catalogue.service import CatalogueService
 from bot.catalogue.unit_of_work import SqlUnitOfWork
@@ -14,11 +15,17 @@ from bot.settings import get_settings
 
 
 @lru_cache(maxsize=1)
+def uow_factory() -> Callable[[], SqlUnitOfWork]:
+    """Makes a fresh unit of work (and so a fresh session) on each call."""
+    factory = session_factory()
+    return lambda: SqlUnitOfWork(factory)
+
+
+@lru_cache(maxsize=1)
 def catalogue() -> CatalogueService:
     settings = get_settings()
-    factory = session_factory()
     return CatalogueService(
-        lambda: SqlUnitOfWork(factory),
+        uow_factory(),
         refresh_seconds=settings.catalogue_refresh_seconds,
         nation=settings.pay_nation,
     )

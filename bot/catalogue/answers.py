@@ -38,6 +38,7 @@ def _next_steps(role: RoleView, skip: str) -> tuple[Button, ...]:
         ("ask_role_info", "What's the job like?"),
         ("ask_role_entry", "How do I get in?"),
         ("ask_role_pay", "What's the pay?"),
+        ("plan_pathway", "Plan my route"),
     ]
     return tuple(Button(title, payload(intent, role.slug)) for intent, title in options if intent != skip)
 
@@ -58,6 +59,46 @@ def role_entry(role: RoleView) -> Reply:
         parts.append(f"To work as one, you need to register with the {role.registration_body}.")
     parts.append(_source(role))
     return Reply("\n\n".join(p for p in parts if p), _next_steps(role, "ask_role_entry"))
+
+
+def role_day(role: RoleView) -> Reply:
+    parts = [f"A day as {article(role.title)} {role.title.lower()}:", role.day_to_day or role.summary]
+    if role.hours:
+        parts.append(f"Hours: {role.hours}")
+    if role.works_with:
+        parts.append(f"You work with: {role.works_with}")
+    parts.append(_source(role))
+    return Reply("\n\n".join(parts), _next_steps(role, "ask_role_day"))
+
+
+def role_progression(role: RoleView) -> Reply:
+    if role.progression:
+        text = f"Where being {article(role.title)} {role.title.lower()} can lead:\n\n{role.progression}"
+    else:
+        text = (f"I don't have details on where being {article(role.title)} {role.title.lower()} "
+                "can lead yet. Most NHS jobs have training to help you move up.")
+    return Reply(f"{text}\n\n{_source(role)}", _next_steps(role, "ask_role_progression"))
+
+
+def _pay_line(role: RoleView, pay: PayRange | None) -> str:
+    if pay is not None:
+        return f"Agenda for Change {pay.bands_text} (£{pay.minimum:,} to £{pay.maximum:,} in {pay.pay_year})"
+    return role.pay_note or "not known yet"
+
+
+def compare(a: RoleView, pay_a: PayRange | None, b: RoleView, pay_b: PayRange | None) -> Reply:
+    """Two roles side by side, one short line per question."""
+    def block(role: RoleView, pay: PayRange | None) -> str:
+        routes = "; ".join(r.name for r in role.routes) or "see the source"
+        lines = [role.title.upper(), role.summary, f"Pay: {_pay_line(role, pay)}.", f"Ways in: {routes}."]
+        if role.registration_body:
+            lines.append(f"Register with: {role.registration_body}.")
+        lines.append(f"Source: {role.source_url}")
+        return "\n".join(lines)
+
+    buttons = (Button(f"How to become {article(a.title)} {a.title.lower()}", payload("ask_role_entry", a.slug)),
+               Button(f"How to become {article(b.title)} {b.title.lower()}", payload("ask_role_entry", b.slug)))
+    return Reply(f"{block(a, pay_a)}\n\n{block(b, pay_b)}", buttons)
 
 
 def role_pay(role: RoleView, pay: PayRange | None) -> Reply:

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import abc
-import datetime as dt
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -49,8 +47,8 @@ class AbstractCatalogueRepository(abc.ABC):
     def add_pay_band(self, band: PayBand) -> None: ...
 
     @abc.abstractmethod
-    def version(self) -> tuple[int, dt.datetime | None]:
-        """A cheap fingerprint of the roles table: (count, last change)."""
+    def version(self) -> tuple:
+        """A cheap fingerprint of roles and routes; its first item is the number of roles."""
 
 
 class SqlCatalogueRepository(AbstractCatalogueRepository):
@@ -109,8 +107,9 @@ class SqlCatalogueRepository(AbstractCatalogueRepository):
     def add_pay_band(self, band: PayBand) -> None:
         self.session.add(band)
 
-    def version(self) -> tuple[int, dt.datetime | None]:
-        count, last = self.session.execute(
-            select(func.count(Role.id), func.max(Role.updated_at))
-        ).one()
-        return int(count), last
+    def version(self) -> tuple:
+        """(role count, last role change, route count, last route change)."""
+        roles = self.session.execute(select(func.count(Role.id), func.max(Role.updated_at))).one()
+        routes = self.session.execute(
+            select(func.count(EntryRoute.id), func.max(EntryRoute.updated_at))).one()
+        return int(roles[0]), roles[1], int(routes[0]), routes[1]

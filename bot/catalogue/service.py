@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from bot.catalogue.unit_of_work import AbstractUnitOfWork
-from bot.catalogue.views import PayRange, RoleView
+from bot.catalogue.views import ContentView, PayRange, RoleView, RouteView
 from bot.catalogue.wording import unknown_role_term
 from bot.matching import Candidate, RoleEntry, RoleMatcher
 
@@ -41,6 +41,7 @@ class CatalogueService:
         self._clock = clock
         self._lock = threading.Lock()
         self._matcher: RoleMatcher | None = None
+        self._route_matcher: RoleMatcher | None = None
         self._version: object = None
         self._checked_at = float("-inf")
 
@@ -55,11 +56,12 @@ class CatalogueService:
             with self._uow_factory() as uow:
                 version = uow.catalogue.version()
                 if self._matcher is None or version != self._version:
-                    entries = [
+                    self._matcher = RoleMatcher(
                         RoleEntry(r.slug, r.title, tuple(a.alias for a in r.aliases))
-                        for r in uow.catalogue.list_roles()
-                    ]
-                    self._matcher = RoleMatcher(entries)
+                        for r in uow.catalogue.list_roles())
+                    self._route_matcher = RoleMatcher(
+                        RoleEntry(r.slug, r.name, tuple(r.aliases or ()))
+                        for r in uow.catalogue.list_routes())
                     self._version = version
             self._checked_at = now
             return self._matcher
@@ -100,6 +102,33 @@ class CatalogueService:
             if view:
                 return Resolution(view, carried_over=True)
         return Resolution(None, unknown_term=term, suggestions=tuple(matcher.suggest(text or "")))
+
+    def resolve_route(self, text: str, entity: str | None = None) -> RouteView | None:
+        """The pathway (apprenticeship, T Level, cadets...) ``text`` asks about, if any."""
+        self.matcher()  # refreshes both matchers
+        assert self._route_matcher is not None
+        slug = entity
+        if not slug:
+            found = self._route_matcher.best(text or "") or next(
+                iter(self._route_matcher.match(text or "", limit=1)), None)
+            slug = found.slug if found else None
+        if not slug:
+            return None
+        with self._uow_factory() as uow:
+            route = uow.catalogue.get_route(slug)
+            return RouteView.of(route) if route else None
+
+    def routes(self) -> list[RouteView]:
+        with self._uow_factory() as uow:
+            return [RouteView.of(r) for r in uow.catalogue.list_routes()]
+
+    def content(self, topic: str) -> list[ContentView]:
+        with self._uow_factory() as uow:
+            return [ContentView.of(c) for c in uow.catalogue.list_content(topic)]
+
+    def roles(self) -> list[RoleView]:
+        with self._uow_factory() as uow:
+            return [RoleView.of(r) for r in uow.catalogue.list_roles()]
 
     def pay(self, role: RoleView) -> PayRange | None:
         with self._uow_factory() as uow:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.catalogue.models import EntryRoute, PayBand, Role
+from bot.catalogue.models import ContentItem, EntryRoute, PayBand, Role
 from bot.catalogue.schema import CAREER_AREAS, band_rank
 
 
@@ -17,11 +17,29 @@ class RouteView:
     summary: str
     min_age: int | None
     source_url: str
+    details: str = ""
+    reviewed_on: dt.date | None = None
 
     @classmethod
     def of(cls, route: EntryRoute) -> "RouteView":
         return cls(route.slug, route.name, route.kind, route.level, route.summary,
-                   route.min_age, route.source_url)
+                   route.min_age, route.source_url, route.details, route.reviewed_on)
+
+
+@dataclass(frozen=True)
+class ContentView:
+    slug: str
+    topic: str
+    title: str
+    summary: str
+    details: str
+    source_url: str
+    reviewed_on: dt.date
+
+    @classmethod
+    def of(cls, item: ContentItem) -> "ContentView":
+        return cls(item.slug, item.topic, item.title, item.summary, item.details, item.source_url,
+                   item.reviewed_on)
 
 
 @dataclass(frozen=True)

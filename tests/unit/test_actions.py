@@ -40,7 +40,7 @@ def test_info_sets_the_role_slot():
     assert "Source: https://www.healthcareers.nhs.uk" in messages[0]["text"]
     assert events == [{"event": "slot", "name": "role", "value": "diagnostic-radiographer",
                        "timestamp": None}]
-    assert {b["title"] for b in messages[0]["buttons"]} == {"How do I get in?", "What's the pay?"}
+    assert {b["title"] for b in messages[0]["buttons"]} == {"How do I get in?", "What's the pay?", "Plan my route"}
 
 
 def test_pay_uses_the_slot_when_no_role_is_named():
@@ -89,9 +89,19 @@ def test_fallback_answers_a_named_role():
     assert "Paramedic" in messages[0]["text"]
 
 
-def test_fallback_says_what_the_bot_does():
-    messages, events = run(ActionFallback(), tracker("blorp", intent="nlu_fallback"))
-    assert "I can tell you" in messages[0]["text"] and events == []
+def test_fallback_offers_did_you_mean_buttons_then_help():
+    t = tracker("blorp", intent="nlu_fallback")
+    t.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.5},
+                                          {"name": "ask_role_pay", "confidence": 0.3},
+                                          {"name": "greet", "confidence": 0.1}]
+    messages, events = run(ActionFallback(), t)
+    assert "Did you mean" in messages[0]["text"] and events == []
+    assert [b["title"] for b in messages[0]["buttons"]] == ["Pay", "Something else"]
+    t.events = [{"event": "action", "name": "action_fallback"}, {"event": "user", "text": "blorp"},
+                {"event": "action", "name": "action_fallback"}]
+    messages, _ = run(ActionFallback(), t)
+    assert "still didn't get that" in messages[0]["text"]
+    assert "Talk to a person" in [b["title"] for b in messages[0]["buttons"]]
 
 
 def test_database_failure_gives_an_apology(monkeypatch, service):

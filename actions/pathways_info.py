@@ -1,0 +1,22 @@
+"""Answers about a way in: apprenticeships, T Levels, Access courses, cadets, funding..."""
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+
+from actions import services
+from actions.base import Events, ThreadedAction
+from bot.catalogue import guidance
+from bot.catalogue.answers import Reply
+
+
+class ActionPathwayInfo(ThreadedAction):
+    def name(self) -> str:
+        return "action_pathway_info"
+
+    def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
+        catalogue = services.catalogue()
+        entity = next(tracker.get_latest_entity_values("route"), None)
+        route = catalogue.resolve_route(tracker.latest_message.get("text") or "", entity)
+        if route is None:
+            return [guidance.pathways_menu(catalogue.routes())], []
+        return [guidance.route_info(route)], []
