@@ -15,7 +15,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install run test train validate unit rasa-test migrate bench clean python310
+.PHONY: help install run test train validate unit rasa-test migrate bench nlu-report clean python310
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -66,6 +66,9 @@ rasa-test: $(MODEL)  ## test stories with Rasa
 test: install validate train  ## install, then every test (unit, Rasa stories, end-to-end)
 	$(APP) -m pytest
 	$(MAKE) --no-print-directory rasa-test
+
+nlu-report: install train  ## held-out intent accuracy, macro F1 and cross-validation
+	$(APP) bench/nlu_report.py
 
 bench: install migrate train  ## benchmark against a bare `rasa init` bot (not part of the tests)
 	$(APP) bench/run_bench.py

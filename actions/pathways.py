@@ -1,0 +1,64 @@
+"""The pathway planner: from where someone is now to a chosen role (one form, one plan)."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import services
+from actions.base import Events, ThreadedAction, send
+from actions.roles import care_leaver_note
+from bot import pathways
+from bot.catalogue.answers import Button, Reply
+
+
+class ActionAskCurrentStage(Action):
+    def name(self) -> str:
+        return "action_ask_current_stage"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        buttons = tuple(Button(s.title, f'/choose{{"current_stage":"{s.key}"}}') for s in pathways.STAGES)
+        send(dispatcher, [Reply("Where are you now with school, college or learning?", buttons)])
+        return []
+
+
+class ValidatePathwayForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_pathway_form"
+
+    async def validate_role(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                            domain: DomainDict) -> dict[str, Any]:
+        catalogue = services.catalogue()
+        if catalogue.role(str(value)) is not None:  # already a slug
+            return {"role": value}
+        found = catalogue.matcher().best(str(value)) or next(iter(catalogue.matcher().match(str(value))), None)
+        if found is None:
+            dispatcher.utter_message(text="Sorry, I don't know that job. Try a job title like nurse, "
+                                          "paramedic or porter, or type \"stop\".")
+            return {"role": None}
+        return {"role": found.slug}
+
+    async def validate_current_stage(self, value: Any, dispatcher: CollectingDispatcher,
+                                     tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        keys = {s.key for s in pathways.STAGES}
+        stage = value if value in keys else pathways.parse_stage(str(value))
+        if stage is None:
+            dispatcher.utter_message(text="Sorry, I didn't catch that. Tap the button that fits "
+                                          "best, or type \"stop\".")
+        return {"current_stage": stage}
+
+
+class ActionPlanPathway(ThreadedAction):
+    def name(self) -> str:
+        return "action_plan_pathway"
+
+    def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
+        role = services.catalogue().role(tracker.get_slot("role") or "")
+        stage = tracker.get_slot("current_stage")
+        if role is None or not stage:
+            return [Reply("Sorry, I couldn't make a plan. Tell me the job you want, and try again.")], []
+        plan = pathways.plan(role, stage)
+        return [pathways.render(role, plan), *care_leaver_note(tracker)], []

@@ -1,0 +1,74 @@
+"""The "I don't know what I want" quiz: one FormValidationAction, its questions, the result."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import services
+from actions.base import Events, ThreadedAction, send
+from bot import suggestions
+from bot.catalogue.answers import Button, Reply
+
+QUESTIONS = {q.slot: q for q in suggestions.QUESTIONS}
+
+
+def ask(slot: str) -> Reply:
+    question = QUESTIONS[slot]
+    buttons = tuple(Button(o.title, f'/choose{{"{slot}":"{o.value}"}}') for o in question.options)
+    return Reply(question.text, buttons)
+
+
+class AskQuizQuestion(Action):
+    """Asks one quiz question with its buttons (subclassed once per question below)."""
+
+    slot = ""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        send(dispatcher, [ask(self.slot)])
+        return []
+
+
+for _q in suggestions.QUESTIONS:  # action_ask_quiz_interest, action_ask_quiz_blood, ...
+    globals()[f"AskQuiz_{_q.slot}"] = type(f"AskQuiz_{_q.slot}", (AskQuizQuestion,), {"slot": _q.slot})
+
+
+class ValidateSuggestionForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_suggestion_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        events = []
+        for slot in QUESTIONS:
+            value = tracker.get_slot(slot)
+            if value is None or value in {o.value for o in QUESTIONS[slot].options}:
+                continue
+            parsed = suggestions.parse_answer(slot, str(value))
+            if parsed is None:
+                dispatcher.utter_message(text="Sorry, I didn't catch that. Tap one of the buttons, "
+                                              "or type \"stop\" to leave the quiz.")
+            events.append(SlotSet(slot, parsed))
+        return events
+
+
+class ActionSuggestRoles(ThreadedAction):
+    def name(self) -> str:
+        return "action_suggest_roles"
+
+    def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
+        answers = {slot: tracker.get_slot(slot) for slot in QUESTIONS if tracker.get_slot(slot)}
+        picks = suggestions.suggest(services.catalogue().roles(), answers, limit=3)
+        intro = Reply("Thanks! Here are three NHS jobs that could suit you:")
+        reset = [SlotSet(slot, None) for slot in QUESTIONS]
+        if not picks:
+            return [Reply("I couldn't find a good match this time. Try asking about a job you've "
+                          "heard of, or talk to a person.")], reset
+        return [intro, *suggestions.render(picks)], reset
