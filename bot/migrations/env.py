@@ -1,10 +1,9 @@
 """Alembic environment: the URL comes from bot.db.alembic_config (i.e. from settings)."""
 from alembic import context
-from sqlalchemy import engine_from_config, pool
 
 import bot.casework.models  # noqa: F401  (registers tables)
 import bot.catalogue.models  # noqa: F401
-from bot.db import Base
+from bot.db import Base, make_engine
 
 config = context.config
 target_metadata = Base.metadata
@@ -20,10 +19,12 @@ def run_offline() -> None:
 def run_online() -> None:
     connectable = config.attributes.get("connection")
     if connectable is None:
-        connectable = engine_from_config(config.get_section(config.config_ini_section) or {},
-                                         prefix="sqlalchemy.", poolclass=pool.NullPool)
-        with connectable.connect() as connection:
-            _run(connection)
+        engine = make_engine(config.get_main_option("sqlalchemy.url"))  # creates var/ if needed
+        try:
+            with engine.connect() as connection:
+                _run(connection)
+        finally:
+            engine.dispose()
     else:
         _run(connectable)
 
