@@ -77,3 +77,13 @@ def test_summaries_are_plain_english():
     hard = {slug: round(s) for slug, s in scores.items() if s < 40}
     assert not hard, f"too hard to read: {hard}"
     assert sum(scores.values()) / len(scores) >= 60
+
+
+def test_care_leaver_content_is_sourced_and_plain():
+    items = [c for c in SEED.content if c.topic == "care-leaver"]
+    assert {"care-leaver-what-changes", "nhs-universal-family-programme", "guaranteed-interview-schemes",
+            "care-leaver-apprenticeship-bursary", "care-leaver-16-19-bursary", "care-leaver-he-bursary",
+            "personal-adviser"} <= {c.slug for c in items}
+    for item in SEED.content:
+        assert trusted(item.source_url), item.source_url
+        assert _ease(item.summary) >= 50, item.slug
