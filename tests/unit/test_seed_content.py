@@ -19,7 +19,10 @@ TRUSTED_SUFFIXES = (".nhs.uk", ".nhs.scot", ".nhs.wales", ".gov.uk", "nhsemploye
                     "ukphr.org", "bps.org.uk", "ficm.ac.uk", "aft.org.uk", "cieh.org", "rcn.org.uk",
                     "rcm.org.uk", "collegeofparamedics.co.uk", "csp.org.uk", "rcot.co.uk",
                     "rcslt.org", "bda.uk.com", "rcr.ac.uk", "rcgp.org.uk", "rcpsych.ac.uk",
-                    "bacp.co.uk", "ukcp.org.uk", "babcp.com", "rpharms.com", "rcpath.org")
+                    "bacp.co.uk", "ukcp.org.uk", "babcp.com", "rpharms.com", "rcpath.org",
+                    # NHS-led local careers sites (an integrated care system's careers portal and
+                    # an NHS primary care training hub); to be replaced by Health Careers pages.
+                    "ourpeopleyourfuture.co.uk", "ncltraininghub.org")
 
 
 def trusted(url: str) -> bool:
