@@ -133,10 +133,10 @@ def unknown_role(term: str | None, suggestions: tuple[Candidate, ...]) -> Reply:
         return Reply("Which job would you like to know about? Type a job title, like nurse, "
                      "paramedic or porter.")
     named = f'"{term}"' if term else "that one"
-    text = f"Sorry, I don't have {named} in my list of NHS roles."
     if suggestions:
-        text += " Did you mean one of these?"
+        text = f"I'm not sure which job you mean by {named}. Did you mean one of these?"
         buttons = tuple(Button(c.title, payload("ask_role_info", c.slug)) for c in suggestions[:3])
         return Reply(text, buttons)
+    text = f"Sorry, I don't have {named} in my list of NHS roles."
     return Reply(text + " The NHS has over 350 kinds of job, and I'm still learning some. "
                  "Try another job title, or ask me what I can do.")

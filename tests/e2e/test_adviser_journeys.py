@@ -31,7 +31,7 @@ def test_suggestion_journey(chat):
 def test_care_leaver_journey(chat):
     text = chat.text("I'm a care leaver")
     assert "bursary" in text.lower() and "turn this off" in text.lower()
-    entry = chat.text("how do I become a nurse")
+    entry = chat.text("how do I become a midwife")
     assert "care leaver" in entry.lower()
     chat.text("stop showing me the care leaver stuff")
     assert "care leaver" not in chat.text("how do I become a paramedic").lower()
