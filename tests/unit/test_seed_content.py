@@ -74,12 +74,10 @@ def _ease(text: str) -> float:
 
 
 def test_summaries_are_plain_english():
-    """Each summary reads easily on average (Flesch reading ease >= 60 across the catalogue),
-    and none is very hard (>= 40 alone)."""
+    """Every role summary scores Flesch reading ease >= 60."""
     scores = {r.slug: _ease(r.summary) for r in SEED.roles}
-    hard = {slug: round(s) for slug, s in scores.items() if s < 40}
+    hard = {slug: round(s) for slug, s in scores.items() if s < 60}
     assert not hard, f"too hard to read: {hard}"
-    assert sum(scores.values()) / len(scores) >= 60
 
 
 def test_care_leaver_content_is_sourced_and_plain():
