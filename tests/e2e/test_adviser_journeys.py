@@ -75,7 +75,8 @@ def test_pathway_plan(chat):
 
 
 def test_compare_and_digression_in_a_form(chat):
-    assert "NURSING ASSOCIATE" in chat.text("difference between a nurse and a nursing associate").upper()
+    both = chat.text("difference between a nurse and a nursing associate").upper()
+    assert "ADULT NURSE" in both and "NURSING ASSOCIATE" in both
     chat.say("help me choose a job")
     pay = chat.text("how much does a porter earn")
     assert "£" in pay
