@@ -1,18 +1,10 @@
-"""Spot a disclosure that someone may not be safe, in one message. Standard library only.
-
-Imported by the app and inside the Rasa server's own environment, so no third-party imports.
-
-1. Normalise the way young people type: lower case, straight quotes, "soooo", "im", "wanna", "kms",
-   "unalive", "sh" (only next to words like "i", "my", "again"), spelling slips in "suicide".
-2. Neutralise career and study talk: tight phrases only ("suicide prevention", "homeless charities",
-   "patients who self harm", "work in mental health"), never a whole sentence, so a first-person
-   disclosure next to them still counts. Remove negated disclosures ("i'm not suicidal") and
-   figures of speech ("dying to know", "die of embarrassment").
-3. Match first-person, present-situation patterns per concern. A pattern with no "i/me/my/we" in
-   what it matched is ignored when a third person is its subject ("people who want to die").
-
-When unsure we flag: a false alarm costs one kind message; a miss costs much more.
-Every pattern is a bounded alternation (no nested unbounded repeats), so time is linear in length.
+"""Spot a disclosure that someone may not be safe, in one message. Standard library only (the Rasa
+server's environment imports it too). 1. Normalise how young people type ("im", "wanna", "kms", "soooo").
+2. Neutralise career talk, tight phrases only ("suicide prevention", "patients who self harm"), so a
+disclosure beside them still counts; drop negations ("i'm not suicidal") and figures of speech.
+3. Match first-person patterns; a match with no i/me/my/we is ignored when a third person is its subject.
+When unsure we flag: a false alarm costs one kind message; a miss costs much more. Patterns are bounded
+alternations (no nested unbounded repeats), so time grows linearly with length.
 """
 from __future__ import annotations
 
@@ -47,28 +39,22 @@ class Assessment:
         return any(c in _URGENT for c in self.concerns)
 
 
-# --- 1. normalising -------------------------------------------------------------------------------
-_WORDS = {
-    "im": "i am", "ive": "i have", "id": "i would", "wanna": "want to", "wana": "want to",
-    "gonna": "going to", "gotta": "got to", "dont": "do not", "doesnt": "does not", "didnt": "did not",
-    "cant": "cannot", "cnt": "cannot", "wont": "will not", "isnt": "is not", "hasnt": "has not",
-    "havent": "have not", "wasnt": "was not", "arent": "are not", "aint": "am not", "wouldnt": "would not",
-    "theres": "there is", "hes": "he is", "shes": "she is", "theyre": "they are", "u": "you",
-    "ur": "your", "r": "are", "ppl": "people", "cos": "because", "coz": "because", "cuz": "because",
-    "bc": "because", "n": "and", "nd": "and", "mom": "mum", "mam": "mum", "mummy": "mum",
-    "mother": "mum", "mums": "mum", "father": "dad", "dads": "dad", "bf": "boyfriend",
-    "gf": "girlfriend", "kms": "kill myself", "kil": "kill", "k1ll": "kill", "noone": "no one",
-    "no1": "no one", "sum1": "someone", "some1": "someone", "nite": "night", "tonite": "tonight",
-    "2nite": "tonight", "myslef": "myself", "myslf": "myself", "mysef": "myself", "mysefl": "myself",
-    "meself": "myself", "mself": "myself", "nothin": "nothing", "ded": "dead", "stepfather": "stepdad",
-    "stepmother": "stepmum", "wiv": "with", "wit": "with",
-}
+# --- 1. normalising ---------------------------------------------------------------------------
+_WORDS = dict(w.split("=") for w in (
+    "im=i am|ive=i have|id=i would|wanna=want to|wana=want to|gonna=going to|gotta=got to|dont=do not|"
+    "doesnt=does not|didnt=did not|cant=cannot|cnt=cannot|wont=will not|isnt=is not|hasnt=has not|"
+    "havent=have not|wasnt=was not|arent=are not|aint=am not|wouldnt=would not|theres=there is|"
+    "hes=he is|shes=she is|theyre=they are|u=you|ur=your|r=are|ppl=people|cos=because|coz=because|"
+    "cuz=because|bc=because|n=and|nd=and|mom=mum|mam=mum|mummy=mum|mother=mum|mums=mum|father=dad|"
+    "dads=dad|bf=boyfriend|gf=girlfriend|kms=kill myself|kys=kill yourself|kil=kill|k1ll=kill|"
+    "noone=no one|no1=no one|sum1=someone|some1=someone|nite=night|tonite=tonight|2nite=tonight|"
+    "myslef=myself|myslf=myself|mysef=myself|mysefl=myself|meself=myself|mself=myself|nothin=nothing|"
+    "ded=dead|stepfather=stepdad|stepmother=stepmum|wiv=with|wit=with").split("|"))
 _PHRASES = [(re.compile(p), r) for p, r in [
     (r"\bs[uo]i?[cs]{1,2}[iy]?d(?:e|es)?\b|\bsewer ?slide\b", "suicide"),
     (r"\bs[uo]i?[cs]{1,2}[iy]?d(?:i?al|ial)\b", "suicidal"),
-    (r"\bself ?[-_]? ?harm", "selfharm"), (r"\bself injur\w*", "selfharm"),
-    (r"\b(i|been|my|relapsed|relapse|did|do|to|stop|started|keep|still|again|urges|urge) sh\b",
-     r"\1 selfharm"),
+    (r"\bself ?[-_]? ?harm|\bself injur\w*", "selfharm"),
+    (r"\b(i|been|my|relapsed?|did|do|to|stop|started|keep|still|again|urges?) sh\b", r"\1 selfharm"),
     (r"\bsh (again|urges?|scars?|cuts?|marks?|relapse|wounds?)\b", r"selfharm \1"),
     (r"\b(i|i have|took an?|take an?) od(?:d|ed)?\b", r"\1 overdose"),
     (r"\bunalive(?:d)?(?: myself| my self)?\b", "kill myself"), (r"\bunaliving\b", "killing myself"),
@@ -88,7 +74,7 @@ def _normalise(text: str, keep: int) -> str:
     return text
 
 
-# --- 2. career talk, negation, figures of speech --------------------------------------------------
+# --- 2. career talk, negation, figures of speech ----------------------------------------------
 _TOPIC = (r"(?:suicid\w*|selfharm\w*|overdos\w*|(?:child |sexual |domestic )?abuse[ds]?|abusive|neglect\w*|"
           r"homeless\w*|rough sleep\w*|mental (?:health|illness)|crisis|safeguarding|domestic violence|"
           r"exploitation|grooming|trauma\w*|eating disorders?|addiction|camhs|wellbeing)")
@@ -97,211 +83,231 @@ _CAREER = (r"(?:prevention|awareness|nurs\w*|teams?|leads?|jobs?|roles?|careers?
            r"specialists?|course\w*|modules?|research\w*|projects?|units?|wards?|patients?|clients?|people|"
            r"cases|polic\w+|essays?|coursework|assignments?|professionals?|staff|hospitals?|counsell\w+|"
            r"therap\w+|first aid|sector|field|organisations?|shelters?|hostels?|campaigns?|pay|salary|band|"
-           r"rates?|statistics|stats|kids|children|young people|teens|youth|adults|families|support|"
-           r"doctors?|psychologists?|psychiatr\w+|paramedics?|social workers?|apprenticeships?|law|"
-           r"qualifications?|degree|placements?|adviser|worker|volunteering)")
+           r"rates?|statistics|stats|kids|children|young people|teens|youth|adults|families|support|doctors?|"
+           r"psychologists?|psychiatr\w+|paramedics?|social workers?|apprenticeships?|law|"
+           r"qualifications?|degree|placements?)")
 _OTHERS = (r"(?:people|patients|clients|kids|children|young people|someone|somebody|anyone|those|others|"
            r"friends?|families|teens|adults|users|individuals|person|men|women|girls|boys|students|pupils)")
-_NOT_ME = r"(?:(?!(?:i|me|my|myself|we|because|but|and|so)\b)\w+ )"
+_NOT_ME = r"(?:(?!(?:i|me|my|myself|we|because|but|and|so|history|past)\b)\w+ )"
 _NEUTRAL = [re.compile(p) for p in [
-    r"^(?:what is|what are|whats|what does|what do you mean by|what counts as|define|meaning of) (?:a |an )?"
-    r"(?:sofa surf\w*|couch surf\w*|rough sleep\w*|sleeping rough|grooming|neglect|abuse|selfharm\w*|"
-    r"suicid\w*|domestic \w+)(?: mean)?$",
-    rf"\b{_TOPIC} (?:\w+ )?{_CAREER}\b",                                  # suicide prevention (training)
+    r"^(?:what is|what are|whats|what does|what do you mean by|what counts as|define|meaning of) (?:a |an "
+    r")?(?:sofa surf\w*|couch surf\w*|rough sleep\w*|sleeping rough|grooming|neglect|abuse|selfharm\w*|"
+    r"suicid\w*|domestic \w+)(?: mean)?$",                                 # what is sofa surfing
+    rf"\b{_TOPIC} (?:\w+ )?{_CAREER}\b",                                   # suicide prevention (training)
     rf"\b{_CAREER} (?:in|into|for|with|within|around|on|about|of|supporting|helping|tackling|preventing|"
     rf"against|covering|is on|are on) {_NOT_ME}{{0,3}}{_TOPIC}(?! me\b)",   # work in mental health
-    rf"\b{_OTHERS} (?:who|that|with|experiencing|affected by|at risk of|dealing with|going through|"
-    rf"suffering from|struggling with|recovering from|feeling|are|were|being) {_NOT_ME}{{0,2}}{_TOPIC}"
+    rf"\b{_OTHERS} (?:who|that|with|experiencing|affected by|at risk of|dealing with|going through|suffering "
+    rf"from|struggling with|recovering from|feeling|are|were|being) {_NOT_ME}{{0,2}}{_TOPIC}"
     r"(?! me\b)",                                                           # patients who self harm
 ]]
 _PREDICATE = {"i", "am", "been", "keep", "kept", "still", "started", "was", "were", "are", "feel",
               "feeling", "felt", "get", "getting", "we"}  # "i am homeless people ..." is not career talk
 _OPT = r"(?:(?:really|ever|actually|even|honestly|feeling|currently|at all|planning to|going to) )?"
 _NEGATED = re.compile(
-    rf"\b(?:i am|am|i was|i have|i) (?:not|never|no longer) {_OPT}(?:suicidal|homeless|being abused|"
-    rf"being hurt|in danger|selfharming|cutting|going to (?:kill|hurt) myself)\b"
-    rf"|\b(?:not|never|no longer) {_OPT}suicidal\b"
-    rf"|\b(?:do not|did not|would not|will not|would never|will never|never|am not going to|not going to)"
-    rf" {_OPT}(?:want to die|want to kill myself|kill myself|selfharm\w*|hurt myself|cut myself|"
+    rf"\b(?:i am|am|i was|i have|i) (?:not|never|no longer) {_OPT}(?:suicidal|homeless|being abused|being "
+    rf"hurt|in danger|selfharming|cutting|going to (?:kill|hurt) myself)\b|\b(?:not|never|no longer) "
+    rf"{_OPT}suicidal\b|\b(?:do not|did not|would not|will not|would never|will never|never|am not going to|"
+    rf"not going to) {_OPT}(?:want to die|want to kill myself|kill myself|selfharm\w*|hurt myself|cut myself|"
     rf"(?:attempt|commit) suicide|try to kill myself)\b")
 _FIGURES = re.compile(
-    r"\b(?:dying|die|died) (?:to|for|of (?:embarrassment|cringe|shame|laughter|laughing|boredom))\b"
-    r"|\bto die for\b|\bkill(?:ing)? (?:it|for)\b|\bkiller\b|\bdie (?:my|your|her|his|it) hair\b"
+    r"\b(?:dying|die|died) (?:to|for|of (?:embarrassment|cringe|shame|laughter|laughing|boredom))\b|\bto die "
+    r"for\b|\bkill(?:ing)? (?:it|for)\b|\bkiller\b|\bdie (?:my|your|her|his|it) hair\b"
     r"|\bdead (?:tired|bored|good|easy|hard|serious|keen|nice|funny|jealous)\b")
 
 
 def _neutralise(clause: str) -> str:
     def swap(m: re.Match[str]) -> str:
-        before = clause[:m.start()].split()
+        before = clause[max(0, m.start() - 20):m.start()].split()
         return m.group() if before and before[-1] in _PREDICATE else " topictalk "
     for pattern in _NEUTRAL:
         clause = pattern.sub(swap, clause)
     return " ".join(_FIGURES.sub(" ", _NEGATED.sub(" negated ", clause)).split())
 
 
-# --- 3. disclosures -------------------------------------------------------------------------------
+# --- 3. disclosures ---------------------------------------------------------------------------
 _ME = frozenset({"i", "me", "my", "myself", "mine", "we", "us", "our"})
-_THEY = frozenset({"who", "whom", "that", "they", "them", "he", "she", "his", "her", "people", "patients",
-                   "clients", "someone", "somebody", "anyone", "friend", "friends", "mate", "mates", "kids",
-                   "children", "person", "those", "others", "families", "teens", "teenagers", "students",
-                   "pupils", "adults", "users", "men", "women", "girls", "boys", "individuals", "nurses",
-                   "doctors", "paramedics", "staff", "topictalk", "brother", "sister", "cousin"})
+_THEY = frozenset(
+    "who whom that they them he she his her people patients clients someone somebody anyone friend friends "
+    "mate mates kids children person those others families teens teenagers students pupils adults users "
+    "men women girls boys individuals nurses doctors paramedics staff topictalk brother sister cousin"
+    .split())
 
 
 def _near_me(topic: str) -> str:
-    """'i', 'my' or 'me' within three words before a topic word, none of them a preposition."""
-    stop = r"about|on|with|into|in|for|of|who|that|people|patients|someone|help|helping|support|treat"
+    """i/my/me/we up to three words before a topic word, with no preposition or other person between."""
+    stop = (r"about|on|with|into|in|for|of|who|that|people|patients|someone|help|helping|support|treat|topic|"
+            r"subject|essay|project|dissertation|epq|coursework|assignment|research|presentation|module|"
+            r"class|lesson|friend|mate|mum|dad|sister|brother|cousin|boyfriend|girlfriend|he|she|they|"
+            r"patient|"
+            r"client")
     return rf"\b(?:i|my|me|myself|we)\b (?:(?!(?:{stop})\b)\w+ ){{0,3}}{topic}"
 
 
 _WHO = (r"(?:stepdad|stepmum|dad|mum|parents?|mum boyfriend|dad girlfriend|boyfriend|girlfriend|partner|"
         r"husband|ex|brother|stepbrother|sister|uncle|aunt|auntie|cousin|grandad|nan|carers?|"
         r"foster (?:carer|mum|dad|parents?)|teacher|coach|him|her|he|she)")
-_HURT = r"(?:hits|beats|hurts|attacks|chokes|abuses|strangles|punches|batters|kicks|slaps)"
 _NOT_BODY = (r"(?<!\bit )(?<!\bthat )(?<!\bthis )(?<!\bwhat )(?<!\bwhich )(?<!\bback )(?<!\bstory )"
              r"(?<!\breally )(?<!\bdeeply )(?<!\bwords )(?<!\bsong )(?<!\bfilm )")
-_UNSAFE_HOME = (r"\b(?:home|my (?:house|home|flat)|our (?:house|home|flat)) is not safe\b|\bnot safe (?:at home|in my (?:house|home)|to go home)\b|\bdo not feel safe (?:at home|"
-                r"in my (?:house|home)|there|around (?:him|her|my \w+))\b|\b(?:scared|afraid|frightened|"
-                r"terrified) (?:to (?:go|be)|of (?:going|being)) (?:back )?(?:home|at home)\b")
-_NOT_PLACE = (r"(?! of (?:the |my |our |a |that |this )?(?:class\w*|lessons?|school|college|uni\w*|sixth form|"
-              r"course|room|chat|group|game|lectures?|club|team|shop|exams?|library|cinema|pub|bar|party|"
-              r"match|lobby|server|discord|call|meetings?|lab|hall|gym|canteen|programme|band|car)\b)")
-S, H, A, N, L = Concern.SUICIDE, Concern.SELF_HARM, Concern.ABUSE, Concern.NEGLECT, Concern.HOMELESS
+_NOT_PLACE = (r"(?! of (?:the |my |our |a |that |this )?(?:class\w*|lessons?|school|college|uni\w*|"
+              r"sixth form|course|room|chat|group|game|lectures?|club|team|shop|exams?|library|cinema|pub|"
+              r"bar|party|match|lobby|server|discord|call|meetings?|lab|hall|gym|canteen|band|car)\b)")
+_UNSAFE_HOME = (r"\b(?:home|(?:my|our) (?:house|home|flat)) is not safe\b|\bnot safe (?:at home|in my "
+                r"(?:house|home)|to go home)\b|\bdo not feel safe (?:at home|in my (?:house|home)|there|"
+                r"around (?:him|her|my \w+))\b|\b(?:scared|afraid|frightened|terrified) (?:to (?:go|be)|of "
+                r"(?:going|"
+                r"being)) (?:back )?(?:home|at home)\b")
+_S, _H, _A, _N, _L = ORDER
 _RULES: list[tuple[tuple[Concern, ...], re.Pattern[str]]] = [(c, re.compile(p)) for c, p in [
-    ((S,), r"\bkill(?:ing|ed)? myself\b|\b(?:end|ending|ended|take|taking|took) my (?:own )?life\b"
-           r"|\bend(?:ing)? it all\b|\bhang(?:ing)? myself\b|\b(?:slit|cut|cutting) my wrists?\b"),
-    ((S,), r"\b(?:want|wanted|wanting|wish|ready|deserve|need|should|just) (?:to )?die\b"
-           r"|\brather (?:die|be dead)\b|\b(?:want|wanted|wanting|rather|better off) (?:to )?(?:be )?dead\b"
-           r"|\bbetter off (?:if i (?:was|were) (?:dead|gone|not here|not around)|without me)\b"),
-    ((S,), r"\bwish i (?:\w+ ){0,3}(?:dead|never born|not alive|die|disappear|not exist|not wake up|"
-           r"never wake up|sleep forever|not here)\b|\bdisappear forever\b|\bwant to disappear\b"
-           r"|\bnever wake up\b|\b(?:done with|sick of|tired of) (?:life|living|being alive)\b"
-           r"|\bnot worth living\b|\bstop existing\b|\b(?:want|wanted) (?:it all|everything|it) to (?:end|stop)\b"),
-    ((S,), r"\b(?:do not|not|never|no longer|no more) want(?:ing)? to (?:be here|be alive|exist|wake up|"
-           r"carry on|go on|keep going|be around any ?more|live(?! (?:in|with|at|near|away|abroad|there|on|"
-           r"by|alone|far|close|somewhere|anywhere)\b))"),
-    ((S,), r"\bcannot (?:go on(?! (?:a|an|the|holiday|placement|my|that|this|to|with|it|them|trips?|"
-           r"courses?)\b)|carry on|keep going|do this any ?more|cope any ?more|live like this|"
-           r"take (?:it|this|the pain|any of this) any ?more)\b"),
-    ((S,), r"\bno (?:point|reason) (?:in |to |of )?(?:living|live|life|being alive|being here|going on|"
-           r"carrying on|waking up)\b|\b(?:what is|whats) the point (?:in |of )?(?:living|life|being alive|"
-           r"me|even being here|carrying on|going on)\b|\b(?:do not|cannot) see (?:the|any) point "
-           r"(?:any ?more|in (?:living|life|anything|being alive|going on)|of (?:living|life))\b"),
-    ((S,), r"\b(?:no one|nobody) would (?:miss|care if) (?:me|i)\b|\bsuicide (?:note|plan|attempt)\b"
-           r"|\bgoodbye (?:note|letter)s?\b|\b(?:jump|jumping|throw myself) (?:off|in front of) "
-           r"(?:a|the) (?:bridge|building|roof|train|car|bus|cliff|car park)\b"),
-    ((S,), r"\b(?:thoughts?|think|thinking|thought) (?:of|about) (?:suicide|killing myself|dying|"
-           r"ending (?:it|my life|things)|not being here)\b|\b(?:want|going|planning|plan|ready|decided|"
-           r"thinking about|think about|thought about|thinking of) (?:to )?end(?:ing)? (?:it|things|everything)\b"),
-    ((S,), r"\b(?:feel|feeling|felt|been|so|really|very|getting|get|kinda|bit|quite|still|always|actively)"
-           r" suicidal\b|\bsuicidal (?:again|tonight|today|now|lately|recently|atm|rn|thoughts|feelings|"
-           r"urges|ideation)\b|^(?:help |please )?(?:suicid\w*|kill myself)(?: help| please)?$"
-           r"|\b(?:attempted|tried|commit|committing) suicide\b|" + _near_me(r"suicid\w*")),
-    ((H,), r"\b(?:cut|cutting|cuts|burn|burning|burnt|burned|hurt|hurting|hurts|harm|harming|harmed|"
-           r"scratch\w*|hit|hitting|punch\w*|starv\w*|bite|biting|punish\w*|bruis\w*) myself\b(?! (?:playing|"
-           r"at (?:the )?(?:gym|football|rugby|training|work|netball)|in (?:a |the )?(?:match|game|fall|"
-           r"accident|pe)|falling|running|lifting|by accident|accidentally|shaving|cooking)\b)"),
-    ((H,), r"\b(?:i|been|keep|kept|started|start|still|relapsed|back to|went back to) cutting\b(?! (?:back|"
-           r"down|out|off|up|corners?|costs?|edge|hair|class\w*|school|lessons?|it|the|a|paper|fabric|"
-           r"onions?|veg\w*|wood|ties|them|him|her|in|through|my hair|grass|loose)\b)"
-           r"|\bcutting (?:again|my (?:arms?|wrists?|legs?|thighs?|skin|stomach|body))\b"
-           r"|\b(?:i )?(?:cut|burnt|burned|burn|scratched) (?:again|my (?:arms?|wrists?|legs?|thighs?|skin|"
-           r"stomach|body))\b|\bmy (?:cuts|scars|burns)\b(?! from (?:surgery|an? operation|an? accident|acne|"
-           r"chicken ?pox|sport|football|a fall)\b)|\b(?:feel like|want to|going to|need to|urges? to) "
-           r"(?:cut|cutting|burn)\b(?! (?:my hair|it|the|down|back|out|costs?|ties|class|school|lessons?|off|"
-           r"corners|people|them|him|her|you|a|an|some)\b)|\bcut (?:tonight|again)\b|\bcovered in (?:cuts|scars|burns)\b|\burges? to (?:cut|burn|selfharm|hurt myself)\b"),
-    ((H,), r"\bselfharm(?:ing|ed)? (?:again|tonight|today|last night|lately|recently|a lot|every day|"
-           r"more)\b|\b(?:started|start|keep|been|still|relapse\w*|urges? to|want to|need to|going to|"
-           r"thinking about|think about|cannot stop) (?:\w+ )?selfharm\w*|^(?:help )?selfharm\w*$|"
-           + _near_me(r"selfharm\w*")),
-    ((S, H), r"\b(?:struggl\w*|dealing|suffer\w*|battl\w*|problems?|issues?|help me) with (?:my )?"
-              r"(?:selfharm\w*|suicidal \w+|urges)\b"),
-    ((H,), r"\b(?:i|i have|just|i just|have) (?:overdosed|taken an? overdose|took an? overdose|relapsed)\b"
-           r"|\btook (?:an? )?overdose\b|\b(?:took|taken|take|swallowed|swallow|taking) (?:too many|loads of|"
-           r"a load of|a lot of|a bunch of|all (?:of )?(?:my|the)|a whole (?:box|packet|bottle) of|\d+) "
-           r"(?:pills|tablets|paracetamol|painkillers|meds|medication|sleeping pills)\b|"
-           + _near_me(r"overdos\w*")),
-    ((A,), rf"{_NOT_BODY}(?<!\bthen )\bhit(?:s|ting)? me\b(?! (?:up|with)\b)|(?<=\w )beat(?:s|ing)? me\b"
-           rf"(?! (?:at|in|to|by|on)\b)|\bbeat(?:s|ing)? me up\b|\bkick(?:s|ed|ing) me\b(?! (?:out|off)\b)"
-           rf"|{_NOT_BODY}\b(?:hurt(?:s|ing)?|touch(?:es|ed|ing)?) me\b|\bto touch me\b"
-           r"|\b(?:punch(?:es|ed|ing)?|slap(?:s|ped|ping)?|chok(?:es|ed|ing)|strangl(?:es|ed|ing)|"
-           r"abus(?:es|ed|ing)|rap(?:es|ed|ing)|grab(?:s|bed|bing)|batter(?:s|ed|ing)?|molest(?:s|ed|ing)?|"
-           r"groom(?:s|ed|ing)|blackmail(?:s|ed|ing)?|stalk(?:s|ed|ing)|whip(?:s|ped)?|smack(?:s|ed|ing)?|"
-           r"starv(?:es|ed|ing)|bully(?:ing)? and threaten\w*|threaten(?:s|ed|ing)?) me\b"
-           r"|\block(?:s|ed)? me (?:in|out)\b"),
-    ((A,), r"\bi (?:was|have been|got|am being|been|am|get|keep getting) (?:raped|molested|sexually "
-           r"(?:abused|assaulted)|assaulted|groomed|trafficked|exploited|abused|attacked|stabbed|beaten up|"
-           r"battered|strangled|choked|threatened|blackmailed)\b|\bbeing (?:abused|groomed|hit|hurt|"
-           r"beaten|threatened|blackmailed|exploited|trafficked|touched|controlled|stalked)\b"
-           r"|\b(?:get|getting|got|being) (?:hit|beaten|hurt|kicked|punched|slapped) at home\b"
-           r"|\bi (?:was|have been|got|am being|am|get|keep getting|been) (?:hit|hurt|beaten|kicked|"
-           r"punched|slapped|touched) by (?:my|him|her|them|someone|somebody|people|an? (?:man|guy|boy|lad|"
-           r"woman|girl|older))\b|\bi am (?:a |an )?(?:\w+ )?victim\b|\bsexual(?:ly)? (?:abused|assaulted)\b"),
-    ((A,), r"\b(?:make|making|forcing|forced|forces|makes|pressuring|pressured|pressures|blackmailing|"
-           r"blackmailed|threatening) me (?:to |in to |into )?(?:send|have sex|sleep with|sell|carry|deliver|"
-           r"drop off|hold|touch|watch|keep (?:it |this )?(?:a )?secret|do (?:sexual|stuff|things|sex|"
-           r"drugs|it|something|what)|take (?:drugs|pills|photos|pics|pictures)|meet|steal)\b"
-           r"|\b(?:being|been|was|am|get|got|getting) (?:forced|made|pressured|groomed|threatened) (?:in)?to "
-           r"(?:sell|carry|deliver|hold|have sex|sleep with|send|do (?:sexual|stuff|things|sex|drugs)|"
-           r"take (?:drugs|pics|photos))\b|\bnudes\b|\b(?:asking|asks|asked|wants|keeps asking|want) me "
-           r"(?:for|to send) (?:\w+ )?(?:pics|pictures|photos|videos|vids|snaps|selfies)\b"),
-    ((A,), rf"\bthreaten\w* (?:me|to (?:kill|hurt|hit|beat|stab|share|leak|post|send|tell))\b"
-           rf"|\b(?:bullied|harassed|followed) and (?:threatened|hit|hurt|attacked)\b"
-           rf"|\bsaid (?:he|she|they|hell|shell|theyll)(?: is| are| would| will| ll| d)?(?: going to)? (?:kill|hurt|hit|beat|"
-           rf"stab) me\b|\b(?:going to|will) (?:hurt|hit|beat|stab|batter) me\b"
-           rf"|\b(?:scared|afraid|frightened|terrified|petrified) (?:to death )?of (?:my )?{_WHO}\b"
-           rf"(?! (?:finding|reaction|knowing|seeing|being disappointed)\b)"
-           rf"|\bdomestic (?:abuse|violence) (?:at|in) (?:my |our )?(?:home|house)\b|\b(?:there is|we have|"
-           rf"living with|live with) domestic (?:abuse|violence)\b|\b{_WHO} {_HURT} (?:my )?(?:mum|dad|"
-           rf"sister|brother|nan|stepmum|siblings?|little \w+)\b|\babusive (?:home|household|relationship)\b"
-           rf"|\bmy (?:\w+ ){{0,2}}(?:is|are) (?:really |so |very )?abusive\b|\bmy abusive\b"),
-    ((A, L), _UNSAFE_HOME),
-    ((N,), r"\bno food (?:at home|in the house|in (?:the|our) (?:flat|fridge|cupboards?)|for (?:days|"
-           r"\w+ days|ages))\b|\b(?:there is|we have|we got|i have|got) no (?:food|money for food|heating|"
-           r"electric|electricity|gas|hot water)\b|\bnever (?:any )?food (?:at home|in the house)\b"
-           r"|\bnothing to eat\b(?! (?:at|in) (?:the )?(?:canteen|cafe|work|school|college|hospital)\b)"
-           r"|\b(?:not|never) (?:eaten|had (?:any )?(?:food|a meal|anything to eat)) (?:properly |"
-           r"anything )?(?:in|for|since) (?:days|a week|\w+ days|ages|yesterday|\d+ days)\b"),
-    ((N,), r"\b(?:left|leaves|leave) (?:me )?(?:home )?(?:alone|on my own|by myself|home alone) (?:for|all) "
-           r"(?:days|a week|weeks|the weekend|\w+ days|\d+ days|night|nights)\b|\b(?:mum|dad|parents?|carers?|"
-           r"they|she|he) (?:has |have )?(?:not|never) (?:been|come|came) (?:back|home)\b"
-           r"|\bnot been back for \w+ days\b|\bbeen gone for (?:days|a week|\w+ days|\d+ days)\b"
-           r"|\b(?:no one|nobody) (?:looks after|is looking after|takes care of|feeds|cares for|cooks for|"
-           r"looking after) me\b|\b(?:i am|am|being) not (?:being )?(?:properly )?looked after\b(?! (?:child|"
-           r"children|young|kid|status|by the)\b)|\b(?:mum|dad|parents?|carers?) (?:is|are) (?:always |"
-           r"often )?(?:drunk|high|off (?:her|his|their) face|passed out|wasted)\b|\bhave to steal food\b"),
-    ((L,), r"\bnowhere (?:safe )?(?:else )?to (?:sleep|stay|live|go)\b(?! (?:in|with) (?:my |this |the |"
-           r"life|career))|\bno (?:place|home|bed) to (?:sleep|stay|go|live)\b|\b(?:i|we) (?:have|got) no "
-           r"(?:home|house|bed|roof)\b|\b(?:losing|lose|lost) (?:my|our) (?:home|flat|house|room|place)\b"),
-    ((L,), r"\b(?:(?:kick|kicks|kicked|kicking|throw|throws|threw|thrown|chuck|chucks|chucked|turf|turfed) me|"
-           r"(?:got|get|been|was|were|am|being|getting|be) (?:kicked|thrown|chucked|turfed)) out\b" + _NOT_PLACE +
-           r"|\bkicked out (?:of (?:home|the house|my (?:house|home|flat|mum|dad|place|placement|foster "
-           r"\w+))|last night|tonight|today|yesterday)\b"),
-    ((L,), r"\b(?:sofa|couch) ?surf\w*|\brough sleeping\b|\b(?:sleeping|slept|sleep|living|live|lived|"
-           r"ended up|end up|stuck|been|am) (?:rough|outside|on the streets?|in a doorway|in (?:a|my|the|his|"
-           r"her|someones) (?:car|park|tent|station|bus station|stairwell|doorway|shed|garage))\b"
-           r"|\b(?:sleeping|staying|crashing|kipping|slept|sleep|stay|crash|kip) on (?:\w+ ){0,2}(?:sofa|"
-           r"couch|floor|settee)(?:e?s)?\b|\bhomeless (?:now|tonight|atm|rn|again|right now|at the moment|since)\b"
-           r"|\b(?:i am|i have been|we are|were|i was|i became|i will be|going to be|about to be|basically|"
-           r"literally|technically) homeless\b|" + _near_me(r"homeless\b")),
-    ((L,), r"\b(?:got|been|being|get|getting|was|were|are|am|we|i) evicted\b|\bevicting (?:me|us)\b"
-           r"|\b(?:cannot|not allowed to|will not let me) go (?:back )?home\b(?! (?:until|till|yet|early|"
-           r"before|for lunch|at lunch)\b)|\b(?:foster )?placement (?:has )?(?:broke|broken|breaking|is "
-           r"breaking) down\b|\b(?:told|telling|tells) me to (?:leave|get out of) (?:home|the house|my "
-           r"(?:home|house))\b|\btold me to pack my (?:bags|stuff)\b"),
+    ((_S,), r"\bkill(?:ing|ed)? myself\b|\b(?:end|ending|ended|take|taking|took) my (?:own )?life\b"
+            r"|\bend(?:ing)? it all\b|\bhang(?:ing)? myself\b|\b(?:slit|cut|cutting) my wrists?\b|\b(?:want|"
+            r"wanted|wanting|wish|ready|deserve|need|should|just) (?:to )?die\b|\brather (?:die|be dead)\b|"
+            r"\b(?:want|wanted|wanting|rather|better off) (?:to )?(?:be )?dead\b"
+            r"|\bbetter off (?:if i (?:was|were) (?:dead|gone|not here|not around)|without me)\b"),
+    ((_S,), r"\bwish i (?:\w+ ){0,3}(?:dead|never born|not alive|die|disappear|not exist|not wake up|"
+            r"never wake up|sleep forever|not here)\b|\bdisappear forever\b|\bwant to disappear\b|\bnever "
+            r"wake up\b|\b(?:done with|sick of|tired of) (?:life|living|being alive)\b|\bnot worth living\b|"
+            r"\bnot sure (?:if )?i want to (?:live|be here|be alive)\b|\b(?:history|past) of (?:suicid\w*|"
+            r"overdos\w*)|\b(?:struggl\w*|dealing|suffer\w*|battl\w*|problems?|issues?|help me) with (?:my "
+            r")?suicidal \w+|\bstop existing\b|\b(?:want|wanted) (?:it all|everything|it) to (?:end|stop)\b|"
+            r"\b(?:pills|tablets|meds) saved up\b|\b(?:hoard|hoarding|saving up|stockpiling) (?:my |some "
+            r")?(?:pills|tablets|meds)\b|\bgiv(?:e|ing) up on life\b|\b(?:cannot be bothered|hate being|sick "
+            r"of being) (?:to live|alive)\b|\b(?:no one|"
+            r"nobody) cares if i live or die\b|\b(?:i am|i feel like) (?:such )?a burden\b"),
+    ((_S,), r"\b(?:do not|not|never|no longer|no more) want(?:ing)? to (?:be here|be alive|exist|wake up|"
+            r"carry on|go on|keep going|be around any ?more|live(?! (?:in|with|at|near|away|abroad|there|on|"
+            r"by|alone|far|close|somewhere|anywhere)\b))|\bcannot (?:go on(?! (?:a|an|the|holiday|placement|"
+            r"my|that|this|to|with|it|them|trips?|courses?)\b)|carry on|keep going|do this any ?more|"
+            r"cope any ?more|live like this|take (?:it|this|the pain|any of this) any ?more)\b"),
+    ((_S,), r"\bno (?:point|reason) (?:in |to |of )?(?:living|live|life|being alive|being here|going on|"
+            r"carrying on|waking up)\b|\b(?:what is|whats) the point (?:in |of )?(?:living|life|being alive|"
+            r"me|even being here|carrying on|going on)\b|\b(?:do not|cannot) see (?:the|any) point (?:any "
+            r"?more|in (?:living|life|anything|being alive|going on)|of (?:living|life))\b|\b(?:no one|"
+            r"nobody) would (?:miss|care if) (?:me|i)\b|\bsuicide (?:note|plan|attempt)\b|\bgoodbye (?:note|"
+            r"letter)s?\b|\b(?:jump|jumping|throw myself) (?:off|in front of) "
+            r"(?:a|the) (?:bridge|building|roof|train|car|bus|cliff|car park)\b"),
+    ((_S,), r"\b(?:thoughts?|think|thinking|thought) (?:of|about) (?:suicide|killing myself|dying|"
+            r"ending (?:it|my life|things)|not being here)\b|\b(?:want|going|planning|plan|ready|decided|"
+            r"thinking about|think about|thought about|thinking of) (?:to )?end(?:ing)? (?:it|things|"
+            r"everything)\b|\b(?:feel|feeling|felt|been|so|really|very|getting|get|kinda|bit|quite|still|"
+            r"always|actively) suicidal\b|\bsuicidal (?:again|tonight|today|now|lately|recently|atm|rn|"
+            r"thoughts|feelings|urges|ideation)\b|^(?:help |please )?(?:suicid\w*|kill myself)(?: help| "
+            r"please)?$"
+            r"|\b(?:attempted|tried|commit|committing) suicide\b|" + _near_me(r"suicid\w*")),
+    ((_H,), r"\b(?:cut|cutting|cuts|burn|burning|burnt|burned|hurt|hurting|hurts|harm|harming|harmed|"
+            r"scratch\w*|hit|hitting|punch\w*|starv\w*|bite|biting|punish\w*|bruis\w*) myself\b(?! "
+            r"(?:playing|at (?:the )?(?:gym|football|rugby|training|work|netball)|in (?:a |the )?(?:match|"
+            r"game|fall|"
+            r"accident|pe)|falling|running|lifting|by accident|accidentally|shaving|cooking)\b)"),
+    ((_H,), r"\b(?:i|been|keep|kept|started|start|still|relapsed|back to|went back to) cutting\b(?! (?:back|"
+            r"down|out|off|up|corners?|costs?|edge|hair|class\w*|school|lessons?|it|the|a|paper|fabric|"
+            r"onions?|veg\w*|wood|ties|them|him|her|in|through|my hair|grass|loose)\b)|\bcutting (?:again|my "
+            r"(?:arms?|wrists?|legs?|thighs?|skin|stomach|body))\b|\b(?:i )?(?:cut|burnt|burned|burn|"
+            r"scratched) (?:again|my (?:arms?|wrists?|legs?|thighs?|skin|stomach|body))\b|\bmy (?:cuts|scars|"
+            r"burns)\b(?! from (?:surgery|an? operation|an? accident|acne|chicken ?pox|sport|football|a "
+            r"fall)\b)|\b(?:feel like|want to|going to|need to|urges? to) (?:cut|cutting|burn)\b(?! (?:my "
+            r"hair|it|the|down|back|out|costs?|ties|class|school|lessons?|off|corners|people|them|him|her|"
+            r"you|a|an|some)\b)|\bcut (?:tonight|again)\b|\bcovered in (?:cuts|scars|burns)\b"
+            r"|\b(?:till|until) i bleed\b|\bbleeding and (?:i )?cannot stop\b"),
+    ((_H,), r"\bselfharm(?:ing|ed)? (?:again|tonight|today|last night|lately|recently|a lot|every day|urges|"
+            r"more)\b|\b(?:started|start|keep|been|still|relapse\w*|urges? to|want to|need to|going to|"
+            r"thinking about|think about|cannot stop) (?:\w+ )?selfharm\w*|^(?:help )?selfharm\w*$|"
+            r"\b(?:history|past) of selfharm\w*|\b(?:struggl\w*|dealing|suffer\w*|battl\w*|problems?|issues?|"
+            r"help me) with (?:my )?selfharm\w*|" + _near_me(r"selfharm\w*")),
+    ((_H,), r"\b(?:i|i have|just|i just|have) (?:overdosed|taken an? overdose|took an? overdose|relapsed)\b"
+            r"|\btook (?:an? )?overdose\b|\b(?:took|taken|take|swallowed|swallow|taking) (?:too many|loads "
+            r"of|a load of|a lot of|a bunch of|all (?:of )?(?:my|the)|a whole (?:box|packet|bottle) of|\d+) "
+            r"(?:pills|tablets|paracetamol|painkillers|meds|medication|sleeping pills)\b|"
+            + _near_me(r"overdos\w*")),
+    ((_A,), rf"{_NOT_BODY}(?<!\bthen )\bhit(?:s|ting)? me\b(?! (?:up|with)\b)|(?<=\w )beat(?:s|ing)? me\b"
+            rf"(?! (?:at|in|to|by|on)\b)|\bbeat(?:s|ing)? me up\b|\bkick(?:s|ed|ing) me\b(?! (?:out|off)\b)|"
+            rf"{_NOT_BODY}\b(?:hurt(?:s|ing)?|touch(?:es|ed|ing)?) me\b|\bto touch me\b"
+            r"|\b(?:punch(?:es|ed|ing)?|slap(?:s|ped|ping)?|chok(?:es|ed|ing)|strangl(?:es|ed|ing)|abus(?:es|"
+            r"ed|ing)|rap(?:es|ed|ing)|grab(?:s|bed|bing)|batter(?:s|ed|ing)?|molest(?:s|ed|ing)?|groom(?:s|"
+            r"ed|ing)|blackmail(?:s|ed|ing)?|stalk(?:s|ed|ing)|whip(?:s|ped)?|smack(?:s|ed|ing)?|"
+            r"starv(?:es|ed|ing)|threaten(?:s|ed|ing)?) me\b|\block(?:s|ed)? me (?:in|out)\b"),
+    ((_A,), r"\bi (?:was|have been|got|am being|been|am|get|keep getting) (?:raped|molested|sexually "
+            r"(?:abused|assaulted)|assaulted|groomed|trafficked|exploited|abused|attacked|stabbed|beaten up|"
+            r"battered|strangled|choked|threatened|blackmailed)\b|\bbeing (?:abused|groomed|hit|hurt|beaten|"
+            r"threatened|blackmailed|exploited|trafficked|touched|controlled|stalked)\b|\b(?:get|getting|got|"
+            r"being) (?:hit|beaten|hurt|kicked|punched|slapped) at home\b|\bi (?:was|have been|got|am being|"
+            r"am|get|keep getting|been) (?:hit|hurt|beaten|kicked|punched|slapped|touched) by (?:my|him|her|"
+            r"them|someone|somebody|people|an? (?:man|guy|boy|lad|woman|girl|older))\b|\bi am (?:a |an "
+            r")?(?:\w+ )?victim\b|\bsexual(?:ly)? (?:abused|assaulted)\b"
+            r"|\b(?:told|tell|tells|telling) me to kill (?:myself|yourself)\b"),
+    ((_A,), r"\b(?:make|making|forcing|forced|forces|makes|pressuring|pressured|pressures|blackmailing|"
+            r"blackmailed|threatening) me (?:to |in to |into )?(?:send|have sex|sleep with|sell|carry|"
+            r"deliver|drop off|hold|touch|watch|keep (?:it |this )?(?:a )?secret|do (?:sexual|stuff|things|"
+            r"sex|drugs|it|something|what)|take (?:drugs|pills|photos|pics|pictures)|meet|steal)\b|"
+            r"\b(?:being|been|was|am|get|got|getting) (?:forced|made|pressured|groomed|threatened) (?:in)?to "
+            r"(?:sell|carry|deliver|hold|have sex|sleep with|send|do (?:sexual|stuff|things|sex|drugs)|take "
+            r"(?:drugs|pics|photos))\b|\bnudes\b|\b(?:asking|asks|asked|wants|keeps asking|want) me "
+            r"(?:for|to send) (?:\w+ )?(?:pics|pictures|photos|videos|vids|snaps|selfies)\b"),
+    ((_A,), rf"\bthreaten\w* (?:me|to (?:kill|hurt|hit|beat|stab|share|leak|post|send|tell))\b"
+            rf"|\b(?:bullied|harassed|followed) and (?:threatened|hit|hurt|attacked)\b|\bsaid (?:he|she|they|"
+            rf"hell|shell|theyll)(?: is| are| would| will| ll| d)?(?: going to)? (?:kill|hurt|hit|beat|stab) "
+            rf"me\b|\b(?:going to|will) (?:hurt|hit|beat|stab|batter) me\b|\b(?:scared|afraid|frightened|"
+            rf"terrified|petrified) (?:to death )?of (?:my )?{_WHO}\b(?! (?:finding|reaction|knowing|seeing|"
+            rf"being disappointed)\b)|\bdomestic (?:abuse|violence) (?:at|in) (?:my |our )?(?:home|house)\b|"
+            rf"\b(?:there is|we have|living with|live with) domestic (?:abuse|violence)\b|\b{_WHO} (?:hits|"
+            rf"beats|hurts|attacks|chokes|abuses|strangles|punches|batters|kicks|slaps) (?:my )?(?:mum|dad|"
+            rf"sister|brother|nan|stepmum|siblings?|little \w+)\b|\babusive (?:home|household|"
+            rf"relationship)\b|\bmy (?:\w+ ){{0,2}}(?:is|are) (?:really |so |very )?abusive\b|\bmy abusive\b|"
+            rf"\b{_WHO} (?:gets|is|goes|can be|turns) (?:really |very |so )?violent\b|\b(?:said|told me|"
+            rf"tells me|says) (?:not to|to not|never to) tell (?:anyone|anybody|my|no one)\b"
+            rf"|\bour (?:little )?secret\b"),
+    ((_A, _L), _UNSAFE_HOME),
+    ((_N,), r"\bno food (?:at home|in the house|in (?:the|our) (?:flat|fridge|cupboards?)|for (?:days|"
+            r"\w+ days|ages))\b|\b(?:there is|we have|we got|i have|got) no (?:food|money for food|heating|"
+            r"electric|electricity|gas|hot water)\b|\bnever (?:any )?food (?:at home|in (?:the|our) house)\b|"
+            r"\bnothing to eat\b(?! (?:at|in) (?:the )?(?:canteen|cafe|work|school|college|hospital)\b)|"
+            r"\b(?:not|never) (?:eaten|had (?:any )?(?:food|a meal|anything to eat)) (?:properly |anything "
+            r")?(?:in|for|since) (?:days|a week|\w+ days|ages|yesterday|\d+ days)\b"
+            r"|\bhave to steal food\b|\b(?:do not|never|not) (?:get|getting) fed\b"),
+    ((_N,), r"\b(?:left|leaves|leave) (?:me )?(?:home )?(?:alone|on my own|by myself|home alone) (?:for|all) "
+            r"(?:days|a week|weeks|the weekend|\w+ days|\d+ days|night|nights)\b|\b(?:mum|dad|parents?|"
+            r"carers?|they|she|he) (?:has |have )?(?:not|never) (?:been|come|came) (?:back|home)\b|\bnot "
+            r"been back for \w+ days\b|\bbeen gone for (?:days|a week|\w+ days|\d+ days)\b|\b(?:no one|"
+            r"nobody) (?:looks after|is looking after|takes care of|feeds|cares for|cooks for|looking after) "
+            r"me\b|\b(?:i am|am|being) not (?:being )?(?:properly )?looked after\b(?! (?:child|children|"
+            r"young|kid|status|by the)\b)|\b(?:mum|dad|parents?|carers?) (?:is|are) (?:always |often "
+            r")?(?:drunk|high|off (?:her|his|their) face|passed out|wasted)\b|\bneglect(?:s|ed|ing)? me\b"
+            r"|\bi (?:was|am|have been|am being|get|got) neglected\b"),
+    ((_L,), r"\bnowhere (?:safe )?(?:else )?to (?:sleep|stay|live|go)\b(?! (?:in|with) (?:my |this |the |"
+            r"life|career))|\bno (?:place|home|bed) to (?:sleep|stay|go|live)\b|\b(?:i|we) (?:have|got) no "
+            r"(?:home|house|bed|roof)\b|\b(?:losing|lose|lost) (?:my|our) (?:home|flat|house|room|place)\b"),
+    ((_L,), r"\b(?:(?:kick|kicks|kicked|kicking|throw|throws|threw|thrown|chuck|chucks|chucked|turf|turfed) "
+            r"me|(?:got|get|been|was|were|am|being|getting|be) (?:kicked|thrown|chucked|turfed)) out\b"
+            + _NOT_PLACE + r"|\bkicked out (?:of (?:home|the house|my (?:house|home|flat|mum|dad|place|"
+            r"placement|foster \w+))|last night|tonight|today|yesterday)\b"),
+    ((_L,), r"\b(?:sofa|couch) ?surf\w*|\brough sleeping\b|\b(?:sleeping|slept|sleep|living|live|lived|"
+            r"ended up|end up|stuck|been|am) (?:rough|outside|on the streets?|in a doorway|in (?:a|my|the|"
+            r"his|her|someones) (?:car|park|tent|station|bus station|stairwell|doorway|shed|garage))\b|"
+            r"\b(?:sleeping|staying|crashing|kipping|slept|sleep|stay|crash|kip) on (?:\w+ ){0,2}(?:sofa|"
+            r"couch|floor|settee)(?:e?s)?\b|\bhomeless (?:now|tonight|atm|rn|again|right now|at the moment|"
+            r"since)\b|\b(?:i am|i have been|we are|were|i was|i became|i will be|going to be|about to be|"
+            r"basically|literally|technically|are) homeless\b|" + _near_me(r"homeless\b")),
+    ((_L,), r"\b(?:got|been|being|get|getting|was|were|are|am|we|i) evicted\b|\bevicting (?:me|us)\b"
+            r"|\b(?:cannot|not allowed to|will not let me) (?:go|come) (?:back )?home\b(?! (?:until|till|yet|"
+            r"early|before|for lunch|at lunch)\b)|\b(?:foster )?placement (?:has )?(?:broke|broken|breaking|"
+            r"is breaking) down\b|\b(?:told|telling|tells) me to (?:leave|get out of) (?:home|the house|my "
+            r"(?:home|house))\b|\btold me to pack my (?:bags|stuff)\b|\bnot safe (?:here|there|where i "
+            r"(?:live|am|stay))\b|\b(?:hostel|flat|room|place|placement) is not safe\b|\b(?:ran|run|running) "
+            r"away from (?:home|my (?:house|home|foster \w+|placement|carers?))\b|\bleft home because\b"),
 ]]
 
 
 def _concerns_in(clause: str) -> set[Concern]:
     found: set[Concern] = set()
     for concerns, pattern in _RULES:
-        if all(c in found for c in concerns):
+        if found.issuperset(concerns):
             continue
         for m in pattern.finditer(clause):
-            if _ME.isdisjoint(m.group().split() + clause[m.end():].split()[:2]):  # who is the subject?
-                window = clause[:m.start()].split()[-3:]
+            if _ME.isdisjoint(m.group().split() + clause[m.end():m.end() + 30].split()[:2]):
+                before = clause[max(0, m.start() - 60):m.start()]  # no i/me/my: who is the subject?
+                window = before.split()[-3:]
                 they = [i for i, w in enumerate(window) if w in _THEY]
-                if they and _ME.isdisjoint(window[they[-1] + 1:]):
+                if (they and _ME.isdisjoint(window[they[-1] + 1:]) and {"i", "me"}.isdisjoint(window)
+                        and not re.search(r"\b(?:me and|and i|we)\b", before[-40:])):
                     continue  # "patients who want to die", "my friend got kicked out"
             found.update(concerns)
             break
@@ -313,7 +319,7 @@ def assess(text: str) -> Assessment:
     if not text or not text.strip():
         return Assessment()
     found: set[Concern] = set()
-    for keep in (2, 1):  # "kiiill" needs 2 letters kept, "dieeee" needs 1
+    for keep in (2, 1):  # "kiiill" needs two letters kept, "dieeee" needs one
         for clause in re.split(r"[.!?;\n]+", _normalise(text, keep)):
             clause = " ".join(clause.split())
             if clause:
