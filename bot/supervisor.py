@@ -67,10 +67,18 @@ def stack_env(ports: dict[str, int], extra: dict[str, str] | None = None) -> dic
     return env
 
 
+def credentials_for(env: dict[str, str]) -> str:
+    """Telegram is on only when TELEGRAM_TOKEN is set (its other variables then must be too)."""
+    if env.get("TELEGRAM_TOKEN"):
+        env.setdefault("TELEGRAM_API_SERVER", "")
+        return "credentials-telegram.yml"
+    return "credentials.yml"
+
+
 def services(ports: dict[str, int], log_dir: Path, model: Path = MODEL,
-             token: str | None = None) -> list[Service]:
+             token: str | None = None, credentials: str = "credentials.yml") -> list[Service]:
     rasa = [str(RASA), "run", "--model", str(model), "--port", str(ports["rasa"]),
-            "--interface", "127.0.0.1", "--credentials", "credentials.yml",
+            "--interface", "127.0.0.1", "--credentials", credentials,
             "--endpoints", "endpoints.yml", "--cors", f"http://localhost:{ports['web']}"]
     if token:  # the HTTP API is on only with a token from the environment
         rasa += ["--enable-api", "--auth-token", token]
@@ -131,7 +139,9 @@ def run_all() -> int:
         print(f"no trained model at {MODEL}; run `make train`", file=sys.stderr)
         return 2
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    stack = Stack(services(ports, VAR_DIR / "logs", token=token), stack_env(ports))
+    env = stack_env(ports)
+    credentials = credentials_for(env)
+    stack = Stack(services(ports, VAR_DIR / "logs", token=token, credentials=credentials), env)
     print("starting the action server, Rasa and the web app (logs in var/logs/) ...", flush=True)
     started = time.monotonic()
     try:
@@ -143,6 +153,7 @@ ready in {time.monotonic() - started:.0f}s
   REST channel    POST http://localhost:{ports['rasa']}/webhooks/rest/webhook
   action server   http://localhost:{ports['actions']}/health
   Rasa HTTP API   {'on (token from RASA_AUTH_TOKEN)' if token else 'off (set RASA_AUTH_TOKEN to enable)'}
+  Telegram        {'on: POST /webhooks/telegram/webhook' if credentials != 'credentials.yml' else 'off (set TELEGRAM_TOKEN and the others in docs/telegram.md)'}
 Press Ctrl-C to stop.""", flush=True)
             return stack.watch()
     except KeyboardInterrupt:
