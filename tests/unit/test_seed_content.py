@@ -20,9 +20,9 @@ TRUSTED_SUFFIXES = (".nhs.uk", ".nhs.scot", ".nhs.wales", ".gov.uk", "nhsemploye
                     "rcm.org.uk", "collegeofparamedics.co.uk", "csp.org.uk", "rcot.co.uk",
                     "rcslt.org", "bda.uk.com", "rcr.ac.uk", "rcgp.org.uk", "rcpsych.ac.uk",
                     "bacp.co.uk", "ukcp.org.uk", "babcp.com", "rpharms.com", "rcpath.org",
-                    # NHS-led local careers sites (an integrated care system's careers portal and
-                    # an NHS primary care training hub); to be replaced by Health Careers pages.
-                    "ourpeopleyourfuture.co.uk", "ncltraininghub.org")
+                    # Bodies that run an entry route: QAA (Access to HE), St John Ambulance (NHS
+                    # Cadets) and the Medical Schools Council.
+                    "qaa.ac.uk", "sja.org.uk", "medschools.ac.uk")
 
 
 def trusted(url: str) -> bool:
@@ -53,6 +53,12 @@ def test_role_is_sourced_dated_and_complete(role):
     assert dt.date(2025, 1, 1) <= role.reviewed_on <= dt.date.today()
     assert role.entry_requirements and role.entry_routes
     assert sum(tag in TRAINING_TAGS for tag in role.tags) == 1
+
+
+@pytest.mark.parametrize("route", SEED.entry_routes, ids=lambda r: r.slug)
+def test_entry_route_is_sourced_from_a_trusted_page(route):
+    assert trusted(route.source_url), f"not a trusted public source: {route.source_url}"
+    assert dt.date(2025, 1, 1) <= route.reviewed_on <= dt.date.today()
 
 
 def test_routes_cover_every_slug_roles_use():
