@@ -33,6 +33,23 @@ class Settings(BaseSettings):
     catalogue_refresh_seconds: float = 30.0
     pay_nation: str = "England"
     log_level: str = "INFO"
+    # Rasa's SQL tracker store (read by "delete my data" and the dashboard). TRACKER_URL wins;
+    # otherwise it is built from the TRACKER_DIALECT / TRACKER_DB that endpoints.yml uses.
+    tracker_url: str | None = None
+    tracker_dialect: str = "sqlite"
+    tracker_db: str = str(VAR_DIR / "tracker.db")
+    public_url: str = "http://localhost:8000"       # where links (.ics files) point
+    worker_interval_seconds: float = 30.0             # reminders, offers, purge, erasure
+    offer_hours: float = 24.0                         # time to accept a waiting-list place
+    purge_after_days: int = 30                        # contact details kept after an event
+    reminder_hours_before: float = 24.0
+
+    def tracker_database_url(self) -> str:
+        if self.tracker_url:
+            return self.tracker_url
+        if self.tracker_dialect == "sqlite":
+            return f"sqlite:///{self.tracker_db}"
+        raise ValueError("set TRACKER_URL for a tracker store that is not SQLite")
 
     @field_validator("rasa_auth_token", "secret_key")
     @classmethod

@@ -1,0 +1,1 @@
+"""Events, sessions, bookings, waiting lists and reminders."""

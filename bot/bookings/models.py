@@ -1,0 +1,140 @@
+"""Booking tables: an event (what), its sessions (when and where), bookings and reminders.
+
+A booking's ``status`` moves: waiting -> offered -> confirmed, or confirmed -> cancelled;
+an offer that is not accepted in time becomes ``expired``. Places taken = confirmed + offered.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+                        func, text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.db import Base
+
+KINDS = {"taster_day": "Taster day", "cv_workshop": "CV workshop", "open_evening": "Open evening",
+         "work_experience": "Work experience day"}
+REF_PREFIX = {"taster_day": "TD", "cv_workshop": "CV", "open_evening": "OE", "work_experience": "WE"}
+EVENT_STATUSES = ("draft", "published", "cancelled")
+ACTIVE = ("confirmed", "offered", "waiting")      # a person holds (or queues for) a place
+HOLDING = ("confirmed", "offered")                # counts against capacity
+BOOKING_STATUSES = ("confirmed", "offered", "waiting", "cancelled", "expired", "attended")
+REMINDER_STATES = ("pending", "sending", "sent", "failed", "cancelled")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Event(Base):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    area: Mapped[str | None] = mapped_column(String(80))
+    min_age: Mapped[int] = mapped_column(Integer, default=14)
+    accessibility: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
+
+    sessions: Mapped[list["EventSession"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="EventSession.starts_at")
+
+    @property
+    def kind_name(self) -> str:
+        return KINDS.get(self.kind, self.kind.replace("_", " ").capitalize())
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EventSession(Base):
+    """One dated occurrence of an event, with its own place and capacity."""
+
+    __tablename__ = "event_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    ends_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    site: Mapped[str] = mapped_column(String(200), default="")
+    town: Mapped[str] = mapped_column(String(80), default="", index=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    capacity: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="published", index=True)
+
+    event: Mapped[Event] = relationship(back_populates="sessions", lazy="joined")
+    bookings: Mapped[list["Booking"]] = relationship(back_populates="session")
+
+    def __str__(self) -> str:
+        return f"{self.event.title if self.event else 'Session'} {self.starts_at:%d %b %Y %H:%M}"
+
+
+class Booking(Base):
+    __tablename__ = "bookings"
+    __table_args__ = (
+        # one active booking per person per session, whatever the timing (double submits)
+        Index("uq_bookings_active_sender", "session_id", "sender_id", unique=True,
+              sqlite_where=text("status IN ('confirmed','offered','waiting')"),
+              postgresql_where=text("status IN ('confirmed','offered','waiting')")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(12), unique=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("event_sessions.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    channel: Mapped[str] = mapped_column(String(40))
+    sender_id: Mapped[str] = mapped_column(String(128), index=True)
+    first_name: Mapped[str | None] = mapped_column(String(80))
+    contact_method: Mapped[str | None] = mapped_column(String(20))
+    contact_value: Mapped[str | None] = mapped_column(String(200))
+    access_needs: Mapped[str | None] = mapped_column(Text)
+    consent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    ics_token: Mapped[str] = mapped_column(String(64), unique=True)
+    offer_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    purged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                    onupdate=utcnow)
+
+    session: Mapped[EventSession] = relationship(back_populates="bookings", lazy="joined")
+
+    def __str__(self) -> str:
+        return f"{self.ref} ({self.status})"
+
+
+class Reminder(Base):
+    """A message to deliver once: the day-before reminder, or a waiting-list offer."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("booking_id", "kind", "due_at", name="uq_reminder_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))          # day_before | offer | cancelled
+    due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(String(300))
+
+    booking: Mapped[Booking] = relationship(lazy="joined")
+
+
+class ErasureRequest(Base):
+    """"Delete my data": the conversation's tracker events are removed after the turn ends."""
+
+    __tablename__ = "erasure_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(128), index=True)
+    requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
