@@ -43,6 +43,7 @@ install: .venv/.installed .venv-rasa/.installed  ## create both pinned environme
 migrate: .venv/.installed  ## apply migrations and seed the catalogue if it is empty
 	@$(APP) -m bot db upgrade
 	@$(APP) -m bot catalogue seed
+	@$(APP) -m bot events seed
 
 $(MODEL): $(TRAIN_INPUTS) .venv-rasa/.installed
 	@echo "== training the Rasa model"

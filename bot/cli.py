@@ -48,6 +48,32 @@ def _catalogue_seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _events_seed(args: argparse.Namespace) -> int:
+    from bot.bookings.seed import seed_events
+    from bot.catalogue.unit_of_work import SqlUnitOfWork
+
+    added = seed_events(SqlUnitOfWork(), force=args.force)
+    print(f"added {added} sample sessions" if added else "upcoming events exist; nothing to do")
+    return 0
+
+
+def _bookings_purge(args: argparse.Namespace) -> int:
+    from bot.bookings.service import BookingService
+    from bot.catalogue.unit_of_work import SqlUnitOfWork
+    from bot.settings import get_settings
+
+    days = get_settings().purge_after_days if args.days is None else args.days
+    print(f"removed contact details from {BookingService(SqlUnitOfWork).purge(days)} bookings "
+          f"of events that ended more than {days} days ago")
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from bot.bookings.worker import run_forever
+
+    return run_forever()
+
+
 def _run(args: argparse.Namespace) -> int:
     from bot.supervisor import run_all
 
@@ -74,6 +100,19 @@ def build_parser() -> argparse.ArgumentParser:
     seed = cat.add_parser("seed", help="import the bundled seed content if the catalogue is empty")
     seed.add_argument("--force", action="store_true", help="import even if roles exist")
     seed.set_defaults(func=_catalogue_seed)
+
+    ev = groups.add_parser("events", help="taster days and workshops").add_subparsers(dest="cmd", required=True)
+    evs = ev.add_parser("seed", help="add sample events dated from today if none are ahead")
+    evs.add_argument("--force", action="store_true", help="add them even if events exist")
+    evs.set_defaults(func=_events_seed)
+
+    bk = groups.add_parser("bookings", help="bookings housekeeping").add_subparsers(dest="cmd", required=True)
+    purge = bk.add_parser("purge", help="remove contact details some days after each event")
+    purge.add_argument("--days", type=int, help="default: PURGE_AFTER_DAYS (30)")
+    purge.set_defaults(func=_bookings_purge)
+
+    worker = groups.add_parser("worker", help="reminders, waiting-list offers, purge (make run starts it)")
+    worker.set_defaults(func=_worker)
 
     run = groups.add_parser("run", help="start the action server, Rasa and the web app")
     run.set_defaults(func=_run)

@@ -21,10 +21,19 @@ class Base(DeclarativeBase):
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see _sqlite_begin)
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA journal_mode=WAL")  # readers don't wait for the writer (no-op in memory)
     cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    """Start SQLite transactions ourselves; ``sqlite_begin="IMMEDIATE"`` takes the write lock
+    at once (bookings use it so two writers never both read "one place left")."""
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_engine(url: str) -> Engine:
@@ -40,9 +49,7 @@ def make_engine(url: str) -> Engine:
             poolclass=StaticPool if memory else None,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        if not memory:
-            with engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 

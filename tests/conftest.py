@@ -4,7 +4,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import uuid
+
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
 from bot.catalogue import io
@@ -18,6 +21,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 @pytest.fixture
 def session_maker():
+    import bot.bookings.models  # noqa: F401
     import bot.casework.models  # noqa: F401
     import bot.catalogue.models  # noqa: F401
 
@@ -53,3 +57,31 @@ def require_service(name: str, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{name} is required in CI: {reason}")
     pytest.skip(f"{name} not available: {reason}")
+
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh, migrated PostgreSQL database on 127.0.0.1:5432, dropped afterwards."""
+    from bot.db import upgrade
+
+    name = f"careers_test_{uuid.uuid4().hex[:8]}"
+    try:
+        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001
+        require_service("PostgreSQL", str(exc).splitlines()[0])
+    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        from bot.db import get_engine
+
+        get_engine.cache_clear()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

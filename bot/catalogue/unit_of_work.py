@@ -5,6 +5,7 @@ import abc
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.bookings.repository import AbstractBookingsRepository, SqlBookingsRepository
 from bot.casework.repository import AbstractCaseworkRepository, SqlCaseworkRepository
 from bot.catalogue.repository import AbstractCatalogueRepository, SqlCatalogueRepository
 
@@ -12,6 +13,7 @@ from bot.catalogue.repository import AbstractCatalogueRepository, SqlCatalogueRe
 class AbstractUnitOfWork(abc.ABC):
     catalogue: AbstractCatalogueRepository
     casework: AbstractCaseworkRepository
+    bookings: AbstractBookingsRepository
 
     def __enter__(self) -> "AbstractUnitOfWork":
         return self
@@ -24,6 +26,9 @@ class AbstractUnitOfWork(abc.ABC):
 
     @abc.abstractmethod
     def rollback(self) -> None: ...
+
+    def begin_write(self) -> None:
+        """Take the write lock now (SQLite: BEGIN IMMEDIATE); call before the first query."""
 
 
 class SqlUnitOfWork(AbstractUnitOfWork):
@@ -40,6 +45,7 @@ class SqlUnitOfWork(AbstractUnitOfWork):
         self.session = self._factory()
         self.catalogue = SqlCatalogueRepository(self.session)
         self.casework = SqlCaseworkRepository(self.session)
+        self.bookings = SqlBookingsRepository(self.session)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -47,6 +53,9 @@ class SqlUnitOfWork(AbstractUnitOfWork):
             super().__exit__(*exc)
         finally:
             self.session.close()
+
+    def begin_write(self) -> None:
+        self.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
     def commit(self) -> None:
         self.session.commit()

@@ -1,0 +1,136 @@
+"""Bookings repository: the queries the service needs, nothing more."""
+from __future__ import annotations
+
+import abc
+import datetime as dt
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from bot.bookings.models import (ACTIVE, HOLDING, Booking, ErasureRequest, Event, EventSession,
+                                 Reminder)
+
+
+class AbstractBookingsRepository(abc.ABC):
+    @abc.abstractmethod
+    def upcoming(self, now: dt.datetime, kind: str | None = None) -> list[EventSession]: ...
+
+    @abc.abstractmethod
+    def session(self, session_id: int, lock: bool = False) -> EventSession | None: ...
+
+    @abc.abstractmethod
+    def taken(self, session_id: int) -> int: ...
+
+    @abc.abstractmethod
+    def add(self, item) -> None: ...
+
+
+class SqlBookingsRepository(AbstractBookingsRepository):
+    def __init__(self, session: Session) -> None:
+        self.db = session
+
+    # -- events and sessions -----------------------------------------------------------------
+    def upcoming(self, now: dt.datetime, kind: str | None = None) -> list[EventSession]:
+        stmt = (select(EventSession).join(Event)
+                .where(EventSession.starts_at > now, EventSession.status == "published",
+                       Event.status == "published")
+                .order_by(EventSession.starts_at, EventSession.id))
+        if kind:
+            stmt = stmt.where(Event.kind == kind)
+        return list(self.db.scalars(stmt))
+
+    def session(self, session_id: int, lock: bool = False) -> EventSession | None:
+        stmt = select(EventSession).where(EventSession.id == session_id)
+        if lock:  # a row lock on PostgreSQL; SQLite is already locked by BEGIN IMMEDIATE
+            stmt = stmt.with_for_update(of=EventSession)
+        return self.db.scalars(stmt).first()
+
+    def taken(self, session_id: int) -> int:
+        stmt = select(func.count(Booking.id)).where(Booking.session_id == session_id,
+                                                    Booking.status.in_(HOLDING))
+        return int(self.db.scalar(stmt) or 0)
+
+    def taken_many(self, session_ids: list[int]) -> dict[int, int]:
+        if not session_ids:
+            return {}
+        stmt = (select(Booking.session_id, func.count(Booking.id))
+                .where(Booking.session_id.in_(session_ids), Booking.status.in_(HOLDING))
+                .group_by(Booking.session_id))
+        return {sid: int(n) for sid, n in self.db.execute(stmt)}
+
+    def add(self, item) -> None:
+        self.db.add(item)
+        self.db.flush()
+
+    # -- bookings ----------------------------------------------------------------------------
+    def by_ref(self, ref: str) -> Booking | None:
+        return self.db.scalars(select(Booking).where(Booking.ref == ref.upper())).first()
+
+    def by_id(self, booking_id: int) -> Booking | None:
+        return self.db.get(Booking, booking_id)
+
+    def by_token(self, token: str) -> Booking | None:
+        return self.db.scalars(select(Booking).where(Booking.ics_token == token)).first()
+
+    def ref_exists(self, ref: str) -> bool:
+        return self.db.scalar(select(func.count(Booking.id)).where(Booking.ref == ref)) > 0
+
+    def active_for(self, session_id: int, sender_id: str) -> Booking | None:
+        stmt = select(Booking).where(Booking.session_id == session_id,
+                                     Booking.sender_id == sender_id, Booking.status.in_(ACTIVE))
+        return self.db.scalars(stmt).first()
+
+    def for_sender(self, sender_id: str, statuses=ACTIVE) -> list[Booking]:
+        stmt = (select(Booking).join(EventSession)
+                .where(Booking.sender_id == sender_id, Booking.status.in_(statuses))
+                .order_by(EventSession.starts_at))
+        return list(self.db.scalars(stmt))
+
+    def next_waiting(self, session_id: int) -> Booking | None:
+        stmt = (select(Booking).where(Booking.session_id == session_id, Booking.status == "waiting")
+                .order_by(Booking.created_at, Booking.id))
+        return self.db.scalars(stmt).first()
+
+    def waiting_position(self, booking: Booking) -> int:
+        stmt = select(func.count(Booking.id)).where(
+            Booking.session_id == booking.session_id, Booking.status == "waiting",
+            Booking.created_at <= booking.created_at, Booking.id <= booking.id)
+        return int(self.db.scalar(stmt) or 0)
+
+    def expired_offers(self, now: dt.datetime) -> list[Booking]:
+        stmt = select(Booking).where(Booking.status == "offered", Booking.offer_expires_at <= now)
+        return list(self.db.scalars(stmt))
+
+    def to_purge(self, ended_before: dt.datetime) -> list[Booking]:
+        stmt = (select(Booking).join(EventSession)
+                .where(EventSession.ends_at < ended_before, Booking.purged_at.is_(None)))
+        return list(self.db.scalars(stmt))
+
+    # -- reminders ---------------------------------------------------------------------------
+    def cancel_reminders(self, booking_id: int, kinds=("day_before", "offer")) -> None:
+        self.db.execute(update(Reminder).where(Reminder.booking_id == booking_id,
+                                               Reminder.kind.in_(kinds),
+                                               Reminder.state == "pending")
+                        .values(state="cancelled"))
+
+    def due_reminders(self, now: dt.datetime, limit: int) -> list[Reminder]:
+        stmt = (select(Reminder).where(Reminder.state == "pending", Reminder.due_at <= now)
+                .order_by(Reminder.due_at, Reminder.id).limit(limit))
+        return list(self.db.scalars(stmt))
+
+    def claim(self, reminder_id: int, now: dt.datetime) -> bool:
+        """Atomically move one reminder from pending to sending; False if someone else did."""
+        result = self.db.execute(update(Reminder)
+                                 .where(Reminder.id == reminder_id, Reminder.state == "pending")
+                                 .values(state="sending", claimed_at=now,
+                                         attempts=Reminder.attempts + 1))
+        return result.rowcount == 1
+
+    def reminder(self, reminder_id: int) -> Reminder | None:
+        return self.db.get(Reminder, reminder_id)
+
+    # -- erasure -----------------------------------------------------------------------------
+    def pending_erasures(self, before: dt.datetime) -> list[ErasureRequest]:
+        stmt = select(ErasureRequest).where(ErasureRequest.done_at.is_(None),
+                                            ErasureRequest.requested_at <= before)
+        return list(self.db.scalars(stmt))

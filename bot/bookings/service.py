@@ -1,0 +1,297 @@
+"""Booking service: every change is one unit of work; capacity is checked under a write lock.
+
+PostgreSQL: ``SELECT ... FOR UPDATE`` on the session row. SQLite: ``BEGIN IMMEDIATE``. So two
+people never both get "the last place", and a double submit finds the first booking.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Callable
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.bookings.models import ACTIVE, HOLDING, REF_PREFIX, Booking, ErasureRequest, Reminder, utcnow
+from bot.bookings.views import BookingView, Outcome, SessionView
+from bot.catalogue.unit_of_work import AbstractUnitOfWork
+from bot.contact import Contact
+from bot.settings import get_settings
+
+UowFactory = Callable[[], AbstractUnitOfWork]
+REF_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"   # no 0/O, 1/I/L: easy to read out
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+class BookingService:
+    def __init__(self, uow_factory: UowFactory, clock: Callable[[], dt.datetime] = utcnow,
+                 offer_hours: float | None = None, reminder_hours: float | None = None) -> None:
+        settings = get_settings()
+        self.uow_factory, self.clock = uow_factory, clock
+        self.offer_hours = settings.offer_hours if offer_hours is None else offer_hours
+        self.reminder_hours = (settings.reminder_hours_before if reminder_hours is None
+                               else reminder_hours)
+
+    # -- reading -------------------------------------------------------------------------------
+    def upcoming(self, kind: str | None = None) -> list[SessionView]:
+        with self.uow_factory() as uow:
+            sessions = uow.bookings.upcoming(self.clock(), kind)
+            taken = uow.bookings.taken_many([s.id for s in sessions])
+            return [SessionView.of(s, taken.get(s.id, 0)) for s in sessions]
+
+    def session(self, session_id: int) -> SessionView | None:
+        with self.uow_factory() as uow:
+            found = uow.bookings.session(session_id)
+            return SessionView.of(found, uow.bookings.taken(found.id)) if found else None
+
+    def check(self, session_id: int, age: int | None = None) -> str:
+        """'ok', 'full', 'past', 'cancelled_event', 'too_young' or 'not_found'."""
+        view = self.session(session_id)
+        return self._problem(view, age) or ("full" if view.places_left == 0 else "ok")
+
+    def _problem(self, view: SessionView | None, age: int | None) -> str | None:
+        if view is None:
+            return "not_found"
+        if _aware(view.starts_at) <= self.clock():
+            return "past"
+        if not view.published:
+            return "cancelled_event"
+        if age is not None and age < view.min_age:
+            return "too_young"
+        return None
+
+    def mine(self, sender_id: str) -> list[BookingView]:
+        with self.uow_factory() as uow:
+            now = self.clock()
+            found = [b for b in uow.bookings.for_sender(sender_id)
+                     if _aware(b.session.ends_at) > now]
+            return [self._view(uow, b) for b in found]
+
+    def find(self, ref: str, contact: Contact | None = None, sender_id: str | None = None
+             ) -> BookingView | None:
+        """A booking by reference, if the contact or the conversation matches it."""
+        with self.uow_factory() as uow:
+            b = uow.bookings.by_ref(ref.strip().upper())
+            if b is None or not self._owns(b, sender_id, contact):
+                return None
+            return self._view(uow, b)
+
+    def by_token(self, token: str) -> BookingView | None:
+        with self.uow_factory() as uow:
+            b = uow.bookings.by_token(token)
+            return self._view(uow, b) if b and b.status in HOLDING else None
+
+    # -- booking -------------------------------------------------------------------------------
+    def book(self, session_id: int, *, sender_id: str, channel: str, first_name: str,
+             contact: Contact | None, access_needs: str | None = None, age: int | None = None,
+             waitlist: bool = False) -> Outcome:
+        """Book a place; when full, join the waiting list if ``waitlist`` (else 'full')."""
+        with self.uow_factory() as uow:
+            uow.begin_write()
+            repo = uow.bookings
+            s = repo.session(session_id, lock=True)
+            taken = repo.taken(session_id) if s else 0
+            problem = self._problem(SessionView.of(s, taken) if s else None, age)
+            if problem:
+                return Outcome(problem)
+            existing = repo.active_for(session_id, sender_id)
+            if existing is not None:
+                return Outcome("duplicate", self._view(uow, existing))
+            full = taken >= s.capacity
+            if full and not waitlist:
+                return Outcome("full")
+            booking = Booking(ref=self._new_ref(uow, s.event.kind), session_id=s.id,
+                              status="waiting" if full else "confirmed", channel=channel[:40],
+                              sender_id=sender_id[:128], first_name=first_name[:80],
+                              contact_method=contact.method if contact else channel[:20],
+                              contact_value=contact.value if contact else None,
+                              access_needs=(access_needs or None), consent_at=self.clock(),
+                              ics_token=secrets.token_urlsafe(24), created_at=self.clock())
+            try:
+                repo.add(booking)
+            except IntegrityError:  # a double submit that raced us: report the first one
+                uow.rollback()
+                return Outcome("duplicate", self._existing(session_id, sender_id))
+            if booking.status == "confirmed":
+                self._schedule_reminder(uow, booking)
+            uow.commit()
+            return Outcome(booking.status, self._view(uow, booking))
+
+    def _existing(self, session_id: int, sender_id: str) -> BookingView | None:
+        with self.uow_factory() as uow:
+            b = uow.bookings.active_for(session_id, sender_id)
+            return self._view(uow, b) if b else None
+
+    def cancel(self, ref: str, *, sender_id: str | None = None, contact: Contact | None = None
+               ) -> Outcome:
+        with self.uow_factory() as uow:
+            uow.begin_write()
+            b = uow.bookings.by_ref(ref.strip().upper())
+            if b is None or b.status not in ACTIVE:
+                return Outcome("not_found")
+            if not self._owns(b, sender_id, contact):
+                return Outcome("not_yours")
+            uow.bookings.session(b.session_id, lock=True)
+            promoted = self._release(uow, b, "cancelled")
+            uow.commit()
+            return Outcome("cancelled", self._view(uow, b), promoted)
+
+    def cancel_by_staff(self, booking_id: int, staff_email: str) -> Outcome:
+        """Staff cancel a place; the person is told on their channel; the next person offered."""
+        with self.uow_factory() as uow:
+            uow.begin_write()
+            b = uow.bookings.by_id(booking_id)
+            if b is None or b.status not in ACTIVE:
+                return Outcome("not_found")
+            uow.bookings.session(b.session_id, lock=True)
+            promoted = self._release(uow, b, "cancelled")
+            uow.bookings.add(Reminder(booking_id=b.id, kind="cancelled", due_at=self.clock()))
+            uow.commit()
+            return Outcome("cancelled", self._view(uow, b), promoted)
+
+    def reschedule(self, ref: str, new_session_id: int, *, sender_id: str | None = None,
+                   contact: Contact | None = None) -> Outcome:
+        """Move a confirmed place to another session in one transaction (or change nothing)."""
+        with self.uow_factory() as uow:
+            uow.begin_write()
+            repo = uow.bookings
+            b = repo.by_ref(ref.strip().upper())
+            if b is None or b.status != "confirmed":
+                return Outcome("not_found")
+            if not self._owns(b, sender_id, contact):
+                return Outcome("not_yours")
+            old_id = b.session_id
+            for sid in sorted({old_id, new_session_id}):  # lock in id order: no deadlocks
+                repo.session(sid, lock=True)
+            target = repo.session(new_session_id)
+            problem = self._problem(SessionView.of(target, 0) if target else None, None)
+            if problem or new_session_id == old_id:
+                return Outcome(problem or "duplicate", self._view(uow, b))
+            if repo.taken(new_session_id) >= target.capacity:
+                return Outcome("full", self._view(uow, b))
+            if repo.active_for(new_session_id, b.sender_id):
+                return Outcome("duplicate", self._view(uow, b))
+            repo.cancel_reminders(b.id)
+            b.session_id = new_session_id
+            repo.db.flush()
+            repo.db.refresh(b)
+            self._schedule_reminder(uow, b)
+            promoted = self._promote(uow, old_id)
+            uow.commit()
+            return Outcome("moved", self._view(uow, b), promoted)
+
+    # -- waiting list ----------------------------------------------------------------------------
+    def accept_offer(self, ref: str, *, sender_id: str | None = None) -> Outcome:
+        with self.uow_factory() as uow:
+            uow.begin_write()
+            b = uow.bookings.by_ref(ref.strip().upper())
+            if b is None:
+                return Outcome("not_found")
+            if not self._owns(b, sender_id, None):
+                return Outcome("not_yours")
+            if b.status == "confirmed":
+                return Outcome("duplicate", self._view(uow, b))
+            if b.status != "offered":
+                return Outcome("expired" if b.status == "expired" else "not_offered",
+                               self._view(uow, b))
+            if _aware(b.offer_expires_at) <= self.clock():
+                promoted = self._release(uow, b, "expired")
+                uow.commit()
+                return Outcome("expired", self._view(uow, b), promoted)
+            b.status, b.offer_expires_at = "confirmed", None
+            uow.bookings.cancel_reminders(b.id, kinds=("offer",))
+            self._schedule_reminder(uow, b)
+            uow.commit()
+            return Outcome("confirmed", self._view(uow, b))
+
+    def decline_offer(self, ref: str, *, sender_id: str | None = None) -> Outcome:
+        return self.cancel(ref, sender_id=sender_id)
+
+    def expire_offers(self) -> list[BookingView]:
+        """Offers past their time limit expire; each frees its place for the next person."""
+        promoted: list[BookingView] = []
+        with self.uow_factory() as uow:
+            uow.begin_write()
+            for b in uow.bookings.expired_offers(self.clock()):
+                nxt = self._release(uow, b, "expired")
+                if nxt:
+                    promoted.append(nxt)
+            uow.commit()
+        return promoted
+
+    # -- privacy ---------------------------------------------------------------------------------
+    def erase(self, sender_id: str) -> int:
+        """Remove this conversation's contact details now; its tracker events follow (worker)."""
+        with self.uow_factory() as uow:
+            uow.begin_write()
+            found = uow.bookings.for_sender(sender_id, statuses=tuple(
+                s for s in ("confirmed", "offered", "waiting", "cancelled", "expired", "attended")))
+            for b in found:
+                self._blank(b)
+            uow.bookings.add(ErasureRequest(sender_id=sender_id[:128], requested_at=self.clock(),
+                                            details={"bookings": len(found)}))
+            uow.commit()
+            return len(found)
+
+    def purge(self, days: int) -> int:
+        """Contact details of bookings whose session ended more than ``days`` ago are removed."""
+        with self.uow_factory() as uow:
+            uow.begin_write()
+            found = uow.bookings.to_purge(self.clock() - dt.timedelta(days=days))
+            for b in found:
+                self._blank(b)
+            uow.commit()
+            return len(found)
+
+    def _blank(self, b: Booking) -> None:
+        b.first_name = b.contact_value = b.access_needs = None
+        b.purged_at = self.clock()
+
+    # -- inside a unit of work ---------------------------------------------------------------------
+    def _owns(self, b: Booking, sender_id: str | None, contact: Contact | None) -> bool:
+        if sender_id and b.sender_id == sender_id:
+            return True
+        return bool(contact and b.contact_value and contact.method == b.contact_method
+                    and contact.value == b.contact_value)
+
+    def _view(self, uow: AbstractUnitOfWork, b: Booking) -> BookingView:
+        position = uow.bookings.waiting_position(b) if b.status == "waiting" else 0
+        return BookingView.of(b, uow.bookings.taken(b.session_id), position)
+
+    def _new_ref(self, uow: AbstractUnitOfWork, kind: str) -> str:
+        prefix = REF_PREFIX.get(kind, "EV")
+        while True:
+            ref = f"{prefix}-{''.join(secrets.choice(REF_ALPHABET) for _ in range(4))}"
+            if not uow.bookings.ref_exists(ref):
+                return ref
+
+    def _schedule_reminder(self, uow: AbstractUnitOfWork, b: Booking) -> None:
+        due = _aware(b.session.starts_at) - dt.timedelta(hours=self.reminder_hours)
+        if due > self.clock():  # booked less than a day ahead: no reminder needed
+            uow.bookings.add(Reminder(booking_id=b.id, kind="day_before", due_at=due))
+
+    def _release(self, uow: AbstractUnitOfWork, b: Booking, status: str) -> BookingView | None:
+        held = b.status in HOLDING
+        b.status, b.offer_expires_at = status, None
+        uow.bookings.cancel_reminders(b.id)
+        uow.bookings.db.flush()
+        return self._promote(uow, b.session_id) if held else None
+
+    def _promote(self, uow: AbstractUnitOfWork, session_id: int) -> BookingView | None:
+        """Offer a freed place to the first person waiting, with a time limit to accept."""
+        s = uow.bookings.session(session_id)
+        now = self.clock()
+        if s is None or uow.bookings.taken(session_id) >= s.capacity:
+            return None
+        latest = _aware(s.starts_at) - dt.timedelta(hours=2)
+        if latest <= now:
+            return None
+        nxt = uow.bookings.next_waiting(session_id)
+        if nxt is None:
+            return None
+        nxt.status = "offered"
+        nxt.offer_expires_at = min(now + dt.timedelta(hours=self.offer_hours), latest)
+        uow.bookings.add(Reminder(booking_id=nxt.id, kind="offer", due_at=now))
+        return self._view(uow, nxt)

@@ -1,0 +1,101 @@
+"""Plain, detached views of sessions and bookings (what the actions and web pages render)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.bookings.models import Booking, EventSession
+
+UK = ZoneInfo("Europe/London")
+
+
+def uk_time(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:  # SQLite returns naive datetimes: they are stored in UTC
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(UK)
+
+
+def when_text(start: dt.datetime, end: dt.datetime) -> str:
+    s, e = uk_time(start), uk_time(end)
+    clock = lambda t: t.strftime("%-I:%M%p").lower().replace(":00", "")  # noqa: E731
+    return f"{s:%A} {s.day} {s:%B} {s.year}, {clock(s)} to {clock(e)}"
+
+
+@dataclass(frozen=True)
+class SessionView:
+    id: int
+    event_id: int
+    kind: str
+    kind_name: str
+    title: str
+    description: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    site: str
+    town: str
+    address: str
+    online_url: str | None
+    capacity: int
+    places_left: int
+    min_age: int
+    accessibility: str
+    area: str | None
+    published: bool
+
+    @classmethod
+    def of(cls, s: EventSession, taken: int) -> "SessionView":
+        e = s.event
+        return cls(s.id, e.id, e.kind, e.kind_name, e.title, e.description, s.starts_at, s.ends_at,
+                   s.site, s.town, s.address, s.online_url, s.capacity, max(s.capacity - taken, 0),
+                   e.min_age, e.accessibility, e.area,
+                   s.status == "published" and e.status == "published")
+
+    @property
+    def when(self) -> str:
+        return when_text(self.starts_at, self.ends_at)
+
+    @property
+    def where(self) -> str:
+        if self.online_url:
+            return "Online"
+        return ", ".join(p for p in (self.site, self.town) if p)
+
+    @property
+    def short(self) -> str:
+        s = uk_time(self.starts_at)
+        return f"{self.title}, {s:%a} {s.day} {s:%b} ({self.town or 'online'})"
+
+
+@dataclass(frozen=True)
+class BookingView:
+    ref: str
+    status: str
+    session: SessionView
+    first_name: str | None
+    contact_method: str | None
+    access_needs: str | None
+    offer_expires_at: dt.datetime | None
+    ics_token: str
+    channel: str
+    sender_id: str
+    position: int = 0
+
+    @classmethod
+    def of(cls, b: Booking, taken: int, position: int = 0) -> "BookingView":
+        return cls(b.ref, b.status, SessionView.of(b.session, taken), b.first_name, b.contact_method,
+                   b.access_needs, b.offer_expires_at, b.ics_token, b.channel, b.sender_id, position)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened. ``status`` is one of: confirmed, waiting, offered, full, duplicate, past,
+    cancelled_event, too_young, not_found, not_yours, cancelled, moved, expired, not_offered."""
+
+    status: str
+    booking: BookingView | None = None
+    promoted: BookingView | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in {"confirmed", "waiting", "cancelled", "moved"}
