@@ -11,6 +11,12 @@ FORM_SLOTS = {
     "suggestion_form": ["quiz_interest", "quiz_blood", "quiz_children", "quiz_training"],
     "pathway_form": ["current_stage"],
     "handoff_form": ["handoff_consent", "handoff_contact"],
+    "booking_form": ["booking_session", "booking_waitlist", "booking_consent", "booking_age",
+                     "booking_name", "booking_contact", "booking_access", "booking_confirm",
+                     "booking_filter", "booking_tries"],
+    "cancel_form": ["booking_ref", "booking_proof", "cancel_confirm"],
+    "reschedule_form": ["booking_ref", "booking_proof", "new_session", "reschedule_confirm"],
+    "erase_form": ["erase_confirm"],
 }
 
 

@@ -5,6 +5,7 @@ Used by ``make run`` (``python -m bot run``) and by the end-to-end tests.
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -24,7 +25,7 @@ MODEL = ROOT / "models" / "careers.tar.gz"
 class Service:
     name: str
     argv: list[str]
-    ready_url: str
+    ready_url: str | None   # None: ready once started (a worker with no HTTP port)
     log: Path
     proc: subprocess.Popen | None = field(default=None, repr=False)
 
@@ -35,6 +36,8 @@ class Service:
                                      stderr=subprocess.STDOUT, start_new_session=True)
 
     def ready(self) -> bool:
+        if self.ready_url is None:
+            return self.proc is not None and self.proc.poll() is None
         try:
             with urllib.request.urlopen(self.ready_url, timeout=2) as resp:
                 return resp.status < 500
@@ -60,6 +63,11 @@ def stack_env(ports: dict[str, int], extra: dict[str, str] | None = None) -> dic
     env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{ports['actions']}/webhook"
     env["RASA_URL"] = f"http://127.0.0.1:{ports['rasa']}"
     env["PYTHONPATH"] = str(ROOT)
+    env.setdefault("PUBLIC_URL", f"http://localhost:{ports['web']}")
+    # The worker delivers reminders through Rasa's HTTP API, so the API is on, behind a token:
+    # RASA_AUTH_TOKEN if you set one, else a random one for this run only.
+    if not env.get("RASA_AUTH_TOKEN"):
+        env["RASA_AUTH_TOKEN"] = secrets.token_urlsafe(32)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
@@ -80,7 +88,7 @@ def services(ports: dict[str, int], log_dir: Path, model: Path = MODEL,
     rasa = [str(RASA), "run", "--model", str(model), "--port", str(ports["rasa"]),
             "--interface", "127.0.0.1", "--credentials", credentials,
             "--endpoints", "endpoints.yml", "--cors", f"http://localhost:{ports['web']}"]
-    if token:  # the HTTP API is on only with a token from the environment
+    if token:  # the HTTP API is on only with a token (see stack_env)
         rasa += ["--enable-api", "--auth-token", token]
     return [
         Service("actions", [str(APP_PY), "-m", "rasa_sdk", "--actions", "actions",
@@ -90,6 +98,7 @@ def services(ports: dict[str, int], log_dir: Path, model: Path = MODEL,
         Service("web", [str(APP_PY), "-m", "uvicorn", "bot.web.app:app", "--ws", "none", "--host", "127.0.0.1",
                         "--port", str(ports["web"])],
                 f"http://127.0.0.1:{ports['web']}/healthz", log_dir / "web.log"),
+        Service("worker", [str(APP_PY), "-m", "bot", "worker"], None, log_dir / "worker.log"),
     ]
 
 
@@ -134,15 +143,17 @@ class Stack:
 
 def run_all() -> int:
     ports = {"actions": 5055, "rasa": 5005, "web": int(os.environ.get("WEB_PORT", 8000))}
-    token = os.environ.get("RASA_AUTH_TOKEN") or None
     if not MODEL.exists():
         print(f"no trained model at {MODEL}; run `make train`", file=sys.stderr)
         return 2
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    own_token = bool(os.environ.get("RASA_AUTH_TOKEN"))
     env = stack_env(ports)
+    token = env["RASA_AUTH_TOKEN"]
     credentials = credentials_for(env)
     stack = Stack(services(ports, VAR_DIR / "logs", token=token, credentials=credentials), env)
-    print("starting the action server, Rasa and the web app (logs in var/logs/) ...", flush=True)
+    print("starting the action server, Rasa, the web app and the worker (logs in var/logs/) ...",
+          flush=True)
     started = time.monotonic()
     try:
         with stack:
@@ -152,7 +163,8 @@ ready in {time.monotonic() - started:.0f}s
   chat page       http://localhost:{ports['web']}/
   REST channel    POST http://localhost:{ports['rasa']}/webhooks/rest/webhook
   action server   http://localhost:{ports['actions']}/health
-  Rasa HTTP API   {'on (token from RASA_AUTH_TOKEN)' if token else 'off (set RASA_AUTH_TOKEN to enable)'}
+  Rasa HTTP API   on, token {'from RASA_AUTH_TOKEN' if own_token else 'generated for this run (set RASA_AUTH_TOKEN to choose one)'}
+  worker          reminders, waiting-list offers, purge every {env.get('WORKER_INTERVAL_SECONDS', '30')}s
   Telegram        {'on: POST /webhooks/telegram/webhook' if credentials != 'credentials.yml' else 'off (set TELEGRAM_TOKEN and the others in docs/telegram.md)'}
 Press Ctrl-C to stop.""", flush=True)
             return stack.watch()

@@ -18,6 +18,7 @@ from bot.catalogue.schema import CAREER_AREAS
 from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.catalogue.views import RoleView
 from bot.settings import get_settings
+from bot.web import bookings as booking_files
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -82,6 +83,7 @@ app = Starlette(routes=[
     Route("/roles/{slug}", role),
     Route("/api/chat", chat, methods=["POST"]),
     Route("/healthz", healthz),
+    *booking_files.routes,
     Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
 ])
 app.state.areas = CAREER_AREAS

@@ -6,6 +6,7 @@ import socket
 import httpx
 import pytest
 
+from bot.bookings.seed import seed_events
 from bot.catalogue import io
 from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.cli import SEED_DIR
@@ -27,14 +28,16 @@ def stack(tmp_path_factory):
     db_url = f"sqlite:///{tmp / 'careers.db'}"
     upgrade(db_url)
     io.load(SqlUnitOfWork(session_factory(db_url)), io.read(SEED_DIR))
+    seed_events(SqlUnitOfWork(session_factory(db_url)))
     ports = {"actions": free_port(), "rasa": free_port(), "web": free_port()}
     env = stack_env(ports, {"DATABASE_URL": db_url, "TRACKER_DB": str(tmp / "tracker.db"),
-                            "CATALOGUE_REFRESH_SECONDS": "1"})
-    running = Stack(services(ports, tmp / "logs"), env)
+                            "CATALOGUE_REFRESH_SECONDS": "1", "WORKER_INTERVAL_SECONDS": "1"})
+    running = Stack(services(ports, tmp / "logs", token=env["RASA_AUTH_TOKEN"]), env)
     with running:
         running.wait_ready(timeout=300)
         running.ports = ports
         running.db_url = db_url
+        running.tmp = tmp
         yield running
 
 

@@ -16,6 +16,7 @@ import textwrap
 import httpx
 import pytest
 
+from bot.bookings.seed import seed_events
 from bot.catalogue import io
 from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.cli import SEED_DIR
@@ -101,6 +102,7 @@ def telegram(tmp_path_factory):
     db_url = f"sqlite:///{tmp / 'careers.db'}"
     upgrade(db_url)
     io.load(SqlUnitOfWork(session_factory(db_url)), io.read(SEED_DIR))
+    seed_events(SqlUnitOfWork(session_factory(db_url)))
     with FakeTelegram(TOKEN, username=BOT) as api:
         credentials = tmp / "credentials.yml"
         credentials.write_text(textwrap.dedent(f"""\
@@ -116,7 +118,8 @@ def telegram(tmp_path_factory):
         items = [s for s in services(ports, tmp / "logs", token=API_TOKEN) if s.name != "web"]
         rasa = next(s for s in items if s.name == "rasa")
         rasa.argv[rasa.argv.index("credentials.yml")] = str(credentials)
-        env = stack_env(ports, {"DATABASE_URL": db_url, "TRACKER_DB": str(tmp / "tracker.db")})
+        env = stack_env(ports, {"DATABASE_URL": db_url, "TRACKER_DB": str(tmp / "tracker.db"),
+                                "RASA_AUTH_TOKEN": API_TOKEN, "WORKER_INTERVAL_SECONDS": "1"})
         with Stack(items, env) as running:
             running.wait_ready(timeout=300)
             yield Telegram(f"http://127.0.0.1:{ports['rasa']}", api)

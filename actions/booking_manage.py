@@ -1,0 +1,271 @@
+"""My bookings, cancelling and moving a place, waiting-list offers and reminders."""
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.base import Events, ThreadedAction
+from actions.bookings_common import bookings, ics_url, stored_contact
+from bot.bookings import chat
+from bot.bookings.views import BookingView
+from bot.catalogue.answers import Button, Reply
+from bot.contact import Contact, parse_contact
+
+MANAGE_SLOTS = ["booking_ref", "booking_proof", "cancel_confirm", "new_session",
+                "reschedule_confirm"]
+PHONE_RE = re.compile(r"(?:\+44\s?|0)7[\d\s]{9,12}")
+NOT_FOUND = ("I couldn't find that booking. Type your reference and the email or mobile you "
+             "booked with, like \"TD-7K3Q jo@example.com\". Or type \"stop\".")
+
+
+def contact_in(text: str) -> Contact | None:
+    for word in (text or "").split():
+        if "@" in word and (found := parse_contact(word.strip(".,;()<>"))):
+            return found
+    m = PHONE_RE.search(text or "")
+    return parse_contact(m.group(0)) if m else None
+
+
+def ref_of(tracker: Tracker) -> str | None:
+    return tracker.get_slot("booking_ref") or chat.find_ref(tracker.latest_message.get("text") or "")
+
+
+def lookup(tracker: Tracker, ref: str) -> BookingView | None:
+    return bookings().find(ref, contact=stored_contact(tracker.get_slot("booking_proof")),
+                           sender_id=tracker.sender_id)
+
+
+class ActionMyBookings(ThreadedAction):
+    def name(self) -> str:
+        return "action_my_bookings"
+
+    def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
+        return [chat.my_bookings(bookings().mine(tracker.sender_id))], []
+
+
+class ActionAskBookingRef(ThreadedAction):
+    def name(self) -> str:
+        return "action_ask_booking_ref"
+
+    def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
+        mine = bookings().mine(tracker.sender_id)
+        if tracker.active_loop.get("name") == "reschedule_form":
+            mine = [b for b in mine if b.status == "confirmed"]
+        if not mine:
+            return [Reply("What's your booking reference? It looks like TD-7K3Q. If you booked "
+                          "in another chat, add the email or mobile you used.")], []
+        buttons = tuple(Button(chat.booking_line(b), chat.payload("choose", booking_ref=b.ref))
+                        for b in mine)
+        return [Reply("Which booking?", buttons)], []
+
+
+class ManageFormValidation(FormValidationAction):
+    """Shared by the cancel and reschedule forms: which booking, and is it theirs."""
+
+    statuses = ("confirmed", "offered", "waiting")
+
+    def name(self) -> str:  # pragma: no cover - abstract in spirit; subclasses name themselves
+        return "validate_manage_form_base"
+
+    async def extract_booking_ref(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> dict[str, Any]:
+        if tracker.get_slot("booking_ref") or tracker.get_slot("requested_slot") not in (None, "booking_ref"):
+            return {}
+        text = tracker.latest_message.get("text") or ""
+        found = chat.find_ref(text)
+        if found:
+            proof = contact_in(text)
+            return {"booking_ref": found,
+                    "booking_proof": f"{proof.method}:{proof.value}" if proof else None}
+        if tracker.get_slot("requested_slot") is None:  # only one booking: no need to ask
+            mine = [b for b in await asyncio.to_thread(bookings().mine, tracker.sender_id)
+                    if b.status in self.statuses]
+            if len(mine) == 1:
+                return {"booking_ref": mine[0].ref}
+        return {}
+
+    async def validate_booking_ref(self, value: Any, dispatcher: CollectingDispatcher,
+                                   tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        ref = chat.find_ref(str(value or "")) or str(value or "").strip().upper()
+        proof = contact_in(tracker.latest_message.get("text") or "") or stored_contact(
+            tracker.get_slot("booking_proof"))
+        found = await asyncio.to_thread(bookings().find, ref, proof, tracker.sender_id)
+        if found is None or found.status not in self.statuses:
+            dispatcher.utter_message(text=NOT_FOUND)
+            return {"booking_ref": None}
+        return {"booking_ref": found.ref,
+                "booking_proof": f"{proof.method}:{proof.value}" if proof else None}
+
+
+class ValidateCancelForm(ManageFormValidation):
+    def name(self) -> str:
+        return "validate_cancel_form"
+
+
+class ActionAskCancelConfirm(ThreadedAction):
+    def name(self) -> str:
+        return "action_ask_cancel_confirm"
+
+    def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
+        b = lookup(tracker, tracker.get_slot("booking_ref"))
+        what = "your place on the waiting list for" if b.status == "waiting" else "your place on"
+        return [Reply(f"Cancel {what} {b.session.title}, {chat.label_date(b.session)} ({b.ref})?",
+                      (Button("Yes, cancel it", "/affirm"), Button("No, keep it", "/deny")))], []
+
+
+class ActionSubmitCancel(ThreadedAction):
+    def name(self) -> str:
+        return "action_submit_cancel"
+
+    def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
+        clear = [SlotSet(s, None) for s in MANAGE_SLOTS]
+        ref = tracker.get_slot("booking_ref")
+        if not ref:
+            return [], clear
+        if tracker.get_slot("cancel_confirm") is not True:
+            return [Reply(f"OK, I haven't changed anything. {ref} is still yours.")], clear
+        out = bookings().cancel(ref, sender_id=tracker.sender_id,
+                                contact=stored_contact(tracker.get_slot("booking_proof")))
+        if out.status != "cancelled":
+            return [Reply("That booking was already cancelled, so there's nothing to do.")], clear
+        return [Reply(f"Done: {ref} is cancelled. Thanks for letting us know, it means someone "
+                      "else can have the place.", (Button("Book another date", "/book_event"),))], clear
+
+
+class ValidateRescheduleForm(ManageFormValidation):
+    statuses = ("confirmed",)
+
+    def name(self) -> str:
+        return "validate_reschedule_form"
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> list[str]:
+        if tracker.get_slot("new_session") == "none" or tracker.get_slot("reschedule_confirm") is False:
+            return []
+        return domain_slots
+
+    async def validate_booking_ref(self, value: Any, dispatcher: CollectingDispatcher,
+                                   tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        result = await super().validate_booking_ref(value, dispatcher, tracker, domain)
+        if result.get("booking_ref"):
+            found = await asyncio.to_thread(bookings().find, result["booking_ref"],
+                                            stored_contact(result.get("booking_proof")),
+                                            tracker.sender_id)
+            if not await asyncio.to_thread(alternatives, found):
+                dispatcher.utter_message(text="There are no other dates with places for this "
+                                              "event right now, so your booking stays as it is.")
+                result["new_session"] = "none"
+        return result
+
+    async def validate_new_session(self, value: Any, dispatcher: CollectingDispatcher,
+                                   tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        found = await asyncio.to_thread(lookup, tracker, tracker.get_slot("booking_ref"))
+        choice = chat.pick(str(value or ""), await asyncio.to_thread(alternatives, found))
+        if choice is None:
+            dispatcher.utter_message(text="Sorry, I didn't catch which date. Tap one of the "
+                                          "buttons, or type \"stop\" to keep your booking.")
+            return {"new_session": None}
+        return {"new_session": str(choice.id)}
+
+
+def alternatives(b: BookingView | None):
+    if b is None:
+        return []
+    return [s for s in bookings().upcoming() if s.event_id == b.session.event_id
+            and s.id != b.session.id and s.places_left > 0]
+
+
+class ActionAskNewSession(ThreadedAction):
+    def name(self) -> str:
+        return "action_ask_new_session"
+
+    def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
+        b = lookup(tracker, tracker.get_slot("booking_ref"))
+        return [chat.session_list(alternatives(b), f"Which date would you like instead of "
+                                                   f"{chat.label_date(b.session)}?", "new_session")], []
+
+
+class ActionAskRescheduleConfirm(ThreadedAction):
+    def name(self) -> str:
+        return "action_ask_reschedule_confirm"
+
+    def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
+        b = lookup(tracker, tracker.get_slot("booking_ref"))
+        new = bookings().session(int(tracker.get_slot("new_session")))
+        return [Reply(f"Move {b.ref} from {chat.label_date(b.session)} to {chat.label_date(new)}"
+                      f" ({new.town or 'online'})?",
+                      (Button("Yes, move it", "/affirm"), Button("No, keep it", "/deny")))], []
+
+
+class ActionSubmitReschedule(ThreadedAction):
+    def name(self) -> str:
+        return "action_submit_reschedule"
+
+    def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
+        clear = [SlotSet(s, None) for s in MANAGE_SLOTS]
+        ref, new = tracker.get_slot("booking_ref"), tracker.get_slot("new_session")
+        if not ref or not new or new == "none":
+            return [], clear
+        if tracker.get_slot("reschedule_confirm") is not True:
+            return [Reply(f"OK, I haven't changed anything. {ref} stays as it was.")], clear
+        out = bookings().reschedule(ref, int(new), sender_id=tracker.sender_id,
+                                    contact=stored_contact(tracker.get_slot("booking_proof")))
+        if out.status != "moved":
+            return [Reply("Sorry, that date has just filled up, so your booking stays as it "
+                          "was. Ask me again to pick another date.")], clear
+        b = out.booking
+        return [Reply(f"Done: {b.ref} is now on {b.session.when}.\n"
+                      f"New calendar file: {ics_url(b.ics_token)}")], clear
+
+
+class ActionAcceptOffer(ThreadedAction):
+    def name(self) -> str:
+        return "action_accept_offer"
+
+    def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
+        ref = ref_of(tracker) or next((b.ref for b in bookings().mine(tracker.sender_id)
+                                       if b.status == "offered"), None)
+        out = bookings().accept_offer(ref, sender_id=tracker.sender_id) if ref else None
+        clear = [SlotSet("booking_ref", None)]
+        if out and out.status in ("confirmed", "duplicate") and out.booking:
+            return [chat.booked(out, ics_url(out.booking.ics_token))], clear
+        if out and out.status == "expired":
+            return [Reply("Sorry, the time to accept that place has run out, so it went to the "
+                          "next person. I can look for another date.",
+                          (Button("Other dates", "/book_event"),))], clear
+        return [Reply("I can't find a place waiting for you to accept.",
+                      (Button("My bookings", "/my_bookings"),))], clear
+
+
+class ActionDeclineOffer(ThreadedAction):
+    def name(self) -> str:
+        return "action_decline_offer"
+
+    def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
+        ref = ref_of(tracker)
+        out = bookings().decline_offer(ref, sender_id=tracker.sender_id) if ref else None
+        clear = [SlotSet("booking_ref", None)]
+        if out and out.status == "cancelled":
+            return [Reply(f"OK, I've let the place go and taken you off the waiting list ({ref}).")], clear
+        return [Reply("I can't find that offer any more.")], clear
+
+
+class ActionBookingNotice(ThreadedAction):
+    """Runs when the worker triggers EXTERNAL_booking_notice: a reminder, an offer, a cancellation."""
+
+    def name(self) -> str:
+        return "action_booking_notice"
+
+    def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
+        ref, kind = tracker.get_slot("notice_ref"), tracker.get_slot("notice_kind")
+        clear = [SlotSet("notice_ref", None), SlotSet("notice_kind", None)]
+        found = bookings().find(ref, sender_id=tracker.sender_id) if ref else None
+        if found is None or kind not in ("day_before", "offer", "cancelled"):
+            return [], clear  # not this conversation's booking: say nothing
+        return [chat.notice(kind, found)], clear

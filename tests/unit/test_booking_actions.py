@@ -1,0 +1,170 @@
+"""Booking actions with hand-built Trackers and an in-memory database (no Rasa server)."""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.bookings_common as common
+from actions import services
+from actions.booking_form import ActionBookingStart, ActionSubmitBooking, ValidateBookingForm
+from actions.booking_manage import ActionBookingNotice, ActionMyBookings, ValidateCancelForm
+from actions.privacy import ActionSubmitErase
+from bot.bookings.models import Event, EventSession
+from bot.contact import Contact
+
+FORM = {"forms": {"booking_form": {"required_slots": [
+    "booking_session", "booking_waitlist", "booking_consent", "booking_age", "booking_name",
+    "booking_contact", "booking_access", "booking_confirm"]},
+    "cancel_form": {"required_slots": ["booking_ref", "cancel_confirm"]}},
+    "slots": {}}
+
+
+@pytest.fixture
+def svc(uow_factory, monkeypatch):
+    monkeypatch.setattr(services, "uow_factory", lambda: uow_factory)
+    common.bookings.cache_clear()
+    service = common.bookings()
+    start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=5)
+    with uow_factory() as uow:
+        for town, cap, age in (("Leeds", 10, 16), ("York", 1, 14)):
+            e = Event(kind="taster_day", title=f"Taster day: {town}", status="published", min_age=age)
+            e.sessions.append(EventSession(starts_at=start, ends_at=start + dt.timedelta(hours=3),
+                                           site="Centre", town=town, capacity=cap))
+            uow.bookings.add(e)
+        uow.commit()
+    yield service
+    common.bookings.cache_clear()
+
+
+def make(text="", slots=None, intent="book_event", loop=None, requested=None, channel="rest",
+         sender="s1") -> Tracker:
+    slots = {**(slots or {}), "requested_slot": requested}
+    events = [{"event": "user", "text": text, "input_channel": channel}]
+    if requested in slots:  # what Rasa extracted this turn: the form validates it
+        events.append({"event": "slot", "name": requested, "value": slots[requested]})
+    return Tracker(sender, slots, {"text": text, "intent": {"name": intent}, "entities": []},
+                   events, False, None,
+                   {"name": loop} if loop else {}, "action_listen")
+
+
+def run(action, t):
+    d = CollectingDispatcher()
+    events = asyncio.run(action.run(d, t, FORM))
+    return d.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def sessions(svc):
+    return {s.town: s.id for s in svc.upcoming()}
+
+
+def test_start_reads_kind_and_town(svc):
+    _, slots = run(ActionBookingStart(), make("any taster days in York?"))
+    assert slots["booking_filter"] == '{"kind": "taster_day", "town": "York"}'
+
+
+def test_free_text_choice_and_full_session_asks_about_the_waiting_list(svc):
+    svc.book(sessions(svc)["York"], sender_id="x", channel="rest", first_name="X", contact=None)
+    _, slots = run(ValidateBookingForm(), make("the york one", {"booking_session": "the york one"},
+                                               loop="booking_form", requested="booking_session"))
+    york = str(sessions(svc)["York"])
+    assert slots["booking_session"] == york
+    required = asyncio.run(ValidateBookingForm().required_slots(
+        FORM["forms"]["booking_form"]["required_slots"], CollectingDispatcher(),
+        make("", {"booking_session": york}), FORM))
+    assert "booking_waitlist" in required
+    leeds = make("", {"booking_session": str(sessions(svc)["Leeds"])})
+    assert "booking_waitlist" not in asyncio.run(ValidateBookingForm().required_slots(
+        FORM["forms"]["booking_form"]["required_slots"], CollectingDispatcher(), leeds, FORM))
+
+
+def test_too_young_is_told_and_asked_again(svc):
+    sid = str(sessions(svc)["Leeds"])
+    messages, slots = run(ValidateBookingForm(), make("15", {
+        "booking_session": sid, "booking_consent": True, "booking_age": "15"},
+        loop="booking_form", requested="booking_age"))
+    assert "16 and over" in messages[0]["text"]
+    assert slots["booking_session"] is None and slots["requested_slot"] == "booking_session"
+
+
+def test_bad_contact_twice_gets_an_explanation_and_a_way_out(svc):
+    base = {"booking_session": str(sessions(svc)["Leeds"]), "booking_consent": True,
+            "booking_age": "17", "booking_name": "Sam"}
+    m1, s1 = run(ValidateBookingForm(), make("sam@", {**base, "booking_contact": "sam@"},
+                                             loop="booking_form", requested="booking_contact"))
+    assert "doesn't look like" in m1[0]["text"] and "stop" not in m1[0]["text"]
+    m2, _ = run(ValidateBookingForm(), make("123", {**base, "booking_contact": "123",
+                                                    "booking_tries": s1["booking_tries"]},
+                                            loop="booking_form", requested="booking_contact"))
+    assert "07" in m2[0]["text"] and "stop" in m2[0]["text"]
+
+
+def test_telegram_chat_can_be_the_contact(svc):
+    base = {"booking_session": str(sessions(svc)["Leeds"]), "booking_consent": True,
+            "booking_age": "17", "booking_name": "Sam", "booking_contact": "here"}
+    _, slots = run(ValidateBookingForm(), make("here", base, loop="booking_form",
+                                               requested="booking_contact", channel="telegram",
+                                               sender="12345"))
+    assert slots["booking_contact"] == "telegram:12345"
+
+
+def test_saying_no_to_the_privacy_notice_ends_the_form_and_saves_nothing(svc):
+    _, slots = run(ValidateBookingForm(), make("no", {
+        "booking_session": str(sessions(svc)["Leeds"]), "booking_consent": False},
+        loop="booking_form", requested="booking_consent"))
+    assert slots["requested_slot"] is None
+    messages, _ = run(ActionSubmitBooking(), make("no", {"booking_consent": False}))
+    assert "haven't booked anything" in messages[0]["text"]
+    assert svc.mine("s1") == []
+
+
+def test_submit_books_and_clears_the_slots(svc):
+    done = {"booking_session": str(sessions(svc)["Leeds"]), "booking_consent": True,
+            "booking_age": "17", "booking_name": "Sam", "booking_contact": "email:sam@example.com",
+            "booking_access": "none", "booking_confirm": True}
+    messages, slots = run(ActionSubmitBooking(), make("yes", done))
+    assert "You're booked" in messages[0]["text"] and ".ics" in messages[0]["text"]
+    assert all(v is None for v in slots.values())
+    assert [b.status for b in svc.mine("s1")] == ["confirmed"]
+    messages, _ = run(ActionMyBookings(), make("my bookings"))
+    assert svc.mine("s1")[0].ref in messages[0]["text"]
+
+
+def test_cancel_form_finds_the_only_booking_and_checks_a_stranger(svc):
+    ref = svc.book(sessions(svc)["Leeds"], sender_id="s1", channel="rest", first_name="Sam",
+                   contact=Contact("email", "sam@example.com")).booking.ref
+    _, slots = run(ValidateCancelForm(), make("cancel my booking", intent="cancel_booking",
+                                              loop="cancel_form"))
+    assert slots["booking_ref"] == ref
+    messages, slots = run(ValidateCancelForm(), make(ref, {"booking_ref": ref},
+                                                     intent="cancel_booking", loop="cancel_form",
+                                                     requested="booking_ref", sender="stranger"))
+    assert "couldn't find" in messages[0]["text"] and slots["booking_ref"] is None
+    _, slots = run(ValidateCancelForm(), make(f"{ref} sam@example.com",
+                                              {"booking_ref": ref}, intent="cancel_booking",
+                                              loop="cancel_form", requested="booking_ref",
+                                              sender="stranger"))
+    assert slots["booking_ref"] == ref and slots["booking_proof"] == "email:sam@example.com"
+
+
+def test_notice_only_for_the_booking_owner(svc):
+    ref = svc.book(sessions(svc)["Leeds"], sender_id="s1", channel="rest", first_name="Sam",
+                   contact=None).booking.ref
+    slots = {"notice_ref": ref, "notice_kind": "day_before"}
+    messages, _ = run(ActionBookingNotice(), make("", slots, intent="EXTERNAL_booking_notice"))
+    assert "Reminder" in messages[0]["text"]
+    messages, _ = run(ActionBookingNotice(), make("", slots, intent="EXTERNAL_booking_notice",
+                                                  sender="nosy"))
+    assert messages == []
+
+
+def test_erase_needs_a_yes(svc):
+    svc.book(sessions(svc)["Leeds"], sender_id="s1", channel="rest", first_name="Sam",
+             contact=Contact("email", "sam@example.com"))
+    messages, _ = run(ActionSubmitErase(), make("no", {"erase_confirm": False}))
+    assert "haven't deleted" in messages[0]["text"] and svc.mine("s1")[0].first_name == "Sam"
+    run(ActionSubmitErase(), make("yes", {"erase_confirm": True}))
+    assert svc.mine("s1")[0].first_name is None
