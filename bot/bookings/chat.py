@@ -118,7 +118,7 @@ def parse_age(text: str) -> int | None:
 def parse_name(text: str) -> str | None:
     text = re.sub(r"(?i)^\s*(hi|hello|hey)?[,\s]*(my name is|my name's|i'm|im|i am|it's|its|"
                   r"call me|name:?)\s+", "", (text or "").strip()).strip(" .!")
-    if not text or len(text) > 40 or not re.fullmatch(r"[^\W\d_](?:[^\W\d_]|['. -])*", text):
+    if not text or len(text) > 40 or len(text.split()) > 3 or not re.fullmatch(r"[^\W\d_](?:[^\W\d_]|['. -])*", text):
         return None
     return " ".join(w[:1].upper() + w[1:] for w in text.split())
 

@@ -122,7 +122,9 @@ def telegram(tmp_path_factory):
                                 "RASA_AUTH_TOKEN": API_TOKEN, "WORKER_INTERVAL_SECONDS": "1"})
         with Stack(items, env) as running:
             running.wait_ready(timeout=300)
-            yield Telegram(f"http://127.0.0.1:{ports['rasa']}", api)
+            tg = Telegram(f"http://127.0.0.1:{ports['rasa']}", api)
+            tg.db_url = db_url
+            yield tg
         print((tmp / "logs" / "rasa.log").read_text()[-3000:])  # shown only when a test fails
 
 
@@ -364,3 +366,50 @@ def test_real_reply_with_long_payloads_round_trips(telegram):
     assert keys, "call-handler-emergency-medical-dispatcher payloads are over 64 bytes"
     answered, replies = telegram.press(109, keys[0], "cbq-109")
     assert answered and "call handler" in text_of(replies).lower()
+
+
+def test_a_whole_booking_and_its_reminder_on_telegram(telegram):
+    import datetime as dt
+    import re
+    import time
+
+    from bot.bookings.models import Reminder
+
+    chat = 110
+
+    def press(title_part: str, calls) -> list:
+        data = next(b["callback_data"] for b in buttons(calls) if title_part in b["text"])
+        answered, replies = telegram.press(chat, data, f"cbq-{next(_ids)}")
+        assert len(answered) == 1, "every button press is answered"
+        return replies
+
+    listed = telegram.say(chat, "book a cv workshop")
+    assert_callback_data_fits(listed)
+    consent = press("CV workshop", listed)
+    assert "privacy notice" in text_of(consent) and "or just this chat" in text_of(consent)
+    assert "How old" in text_of(press("Yes, that's OK", consent))
+    assert "first name" in text_of(telegram.say(chat, "17"))
+    contact = telegram.say(chat, "Sam")
+    access = press("Use this chat", contact)
+    summary = press("No, nothing", access)
+    assert "Contact: this Telegram chat" in text_of(summary)
+    done = text_of(press("Yes, book it", summary))
+    ref = re.search(r"reference is (CV-[A-Z0-9]{4})", done).group(1)
+
+    factory = session_factory(telegram.db_url)
+    with SqlUnitOfWork(factory) as uow:
+        b = uow.bookings.by_ref(ref)
+        assert (b.channel, b.contact_method, b.contact_value, b.sender_id) == (
+            "telegram", "telegram", str(chat), str(chat))
+        r = uow.session.query(Reminder).filter_by(booking_id=b.id).one()
+        r.due_at = dt.datetime.now(dt.timezone.utc)  # make the day-before reminder due now
+        uow.commit()
+    mark = telegram.api.mark()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        sent = [c for c in telegram.api.since(mark, "sendMessage") if "Reminder:" in c.params["text"]]
+        if sent:
+            break
+        time.sleep(0.5)
+    assert len(sent) == 1 and int(sent[0].params["chat_id"]) == chat and ref in sent[0].params["text"]
+    assert [b["text"] for b in buttons(sent)] == ["Cancel my place"]
