@@ -223,15 +223,17 @@ class BookingService:
 
     # -- privacy ---------------------------------------------------------------------------------
     def erase(self, sender_id: str) -> int:
-        """Remove this conversation's contact details now; its tracker events follow (worker)."""
+        """Remove this conversation's contact details now (bookings and requests to talk to a
+        person); its tracker events follow (worker). Places stay booked."""
         with self.uow_factory() as uow:
             uow.begin_write()
             found = uow.bookings.for_sender(sender_id, statuses=tuple(
                 s for s in ("confirmed", "offered", "waiting", "cancelled", "expired", "attended")))
             for b in found:
                 self._blank(b)
+            handoffs = uow.casework.forget_contact(sender_id)
             uow.bookings.add(ErasureRequest(sender_id=sender_id[:128], requested_at=self.clock(),
-                                            details={"bookings": len(found)}))
+                                            details={"bookings": len(found), "handoffs": handoffs}))
             uow.commit()
             return len(found)
 

@@ -163,7 +163,14 @@ def test_erase_and_purge_remove_contact_details(svc, uow_factory, clock):
     (sid,) = add_event(uow_factory, capacity=5)
     book(svc, sid, "a", access_needs="wheelchair user")
     book(svc, sid, "b")
+    from bot.casework.models import HandoffRequest
+    with uow_factory() as uow:
+        uow.casework.add(HandoffRequest(channel="rest", sender_id="a", contact_method="email",
+                                        contact_value="a@example.com", consent=True))
+        uow.commit()
     assert svc.erase("a") == 1
+    with uow_factory() as uow:
+        assert uow.bookings.db.query(HandoffRequest).one().contact_value is None
     with uow_factory() as uow:
         a = uow.bookings.for_sender("a")[0]
         assert (a.first_name, a.contact_value, a.access_needs) == (None, None, None)
