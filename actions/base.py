@@ -30,6 +30,7 @@ class ThreadedAction(Action, abc.ABC):
     """
 
     apology = ("Sorry, something went wrong on my side. Please try again in a minute.")
+    apology_buttons: list[dict[str, str]] | None = None
 
     @abc.abstractmethod
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]: ...
@@ -40,7 +41,7 @@ class ThreadedAction(Action, abc.ABC):
             replies, events = await asyncio.to_thread(self.answer, tracker)
         except Exception:  # the user gets an apology, the log gets the stack (no message text)
             logger.exception("action %s failed", self.name())
-            dispatcher.utter_message(text=self.apology)
+            dispatcher.utter_message(text=self.apology, buttons=self.apology_buttons)
             return []
         send(dispatcher, replies)
         return events

@@ -177,6 +177,13 @@ class ValidateBookingForm(FormValidationAction):
 
 
 class ActionSubmitBooking(ThreadedAction):
+    """Books the place. If the database can't be reached nothing is written (one transaction),
+    the answers are kept, and "Try again" runs this again."""
+
+    apology = ("Sorry, I couldn't save your booking just now, so nothing has been booked yet. "
+               "Please try again in a minute.")
+    apology_buttons = [{"title": "Try again", "payload": "/retry_booking"}]
+
     def name(self) -> str:
         return "action_submit_booking"
 
@@ -189,7 +196,8 @@ class ActionSubmitBooking(ThreadedAction):
             return [Reply("OK, I haven't booked anything or saved your details. Ask me any time "
                           "if you change your mind.")], clear
         if not slot("booking_session") or not slot("booking_contact"):
-            return [], clear
+            return [Reply("There's nothing waiting to be booked. Would you like to see what's on?",
+                          (Button("See events", "/book_event"),))], clear
         kw = dict(sender_id=tracker.sender_id, channel=tracker.get_latest_input_channel() or "rest",
                   first_name=slot("booking_name") or "", contact=stored_contact(slot("booking_contact")),
                   access_needs=None if slot("booking_access") in (None, "none") else slot("booking_access"),

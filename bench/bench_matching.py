@@ -54,6 +54,22 @@ def catalogue(size: int = 350) -> list[RoleEntry]:
     return roles
 
 
+def lookup_figures(size: int = 350) -> dict:
+    """p50/p95 of a catalogue lookup (match) at ``size`` roles, for make bench."""
+    matcher = RoleMatcher(catalogue(size))
+    for message in MESSAGES:
+        matcher.match(message)
+    times = []
+    for _ in range(50):
+        for message in MESSAGES:
+            start = time.perf_counter()
+            matcher.match(message)
+            times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {"roles": size, "p50_ms": statistics.median(times),
+            "p95_ms": times[int(0.95 * len(times))]}
+
+
 def main() -> None:
     t0 = time.perf_counter()
     _pipeline()
