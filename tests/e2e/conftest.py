@@ -41,6 +41,16 @@ def stack(tmp_path_factory):
         yield running
 
 
+@pytest.fixture(scope="session")
+def telegram(tmp_path_factory):
+    from tests.e2e.telegram_client import telegram_stack
+
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make train`")
+    with telegram_stack(tmp_path_factory.mktemp("telegram")) as tg:
+        yield tg
+
+
 class Chat:
     """One conversation over Rasa's REST channel."""
 

@@ -2,12 +2,12 @@
 
 A real Rasa server (with our SafeTelegramInput from a temporary credentials file) and the real
 action server talk to a fake Bot API server (tests/e2e/fake_telegram.py); the test plays Telegram
-by POSTing updates to /webhooks/telegram/webhook.
+by POSTing updates to /webhooks/telegram/webhook. The stack is the session fixture `telegram`
+(tests/e2e/conftest.py, built by tests/e2e/telegram_client.py).
 """
 from __future__ import annotations
 
 import ast
-import itertools
 import json
 import subprocess
 import sys
@@ -16,116 +16,12 @@ import textwrap
 import httpx
 import pytest
 
-from bot.bookings.seed import seed_events
-from bot.catalogue import io
-from bot.catalogue.unit_of_work import SqlUnitOfWork
-from bot.cli import SEED_DIR
-from bot.db import session_factory, upgrade
-from bot.supervisor import MODEL, ROOT, Stack, services, stack_env
-from tests.e2e.conftest import free_port
-from tests.e2e.fake_telegram import FakeTelegram
+from bot.supervisor import ROOT
+from tests.e2e.telegram_client import (API_TOKEN, BOT, LONG_PAYLOAD, SECRET, assert_callback_data_fits,
+                                       buttons, text_of)
 
 pytestmark = pytest.mark.e2e
-
-TOKEN = "123456789:TEST-token_for-the-fake-api"
-BOT = "careers_test_bot"
-SECRET = "test-secret_0123456789abcdefghijklmnopqrstuvwxyz"
-API_TOKEN = "rasa-api-token-for-tests"
 RASA_PY = ROOT / ".venv-rasa" / "bin" / "python"
-LONG_PAYLOAD = '/ask_role_pay{"role":"call-handler-emergency-medical-dispatcher"}'  # 67 bytes
-
-_ids = itertools.count(1000)
-
-
-class Telegram:
-    """Plays Telegram: posts updates to the webhook, reads what the bot sent to the fake API."""
-
-    def __init__(self, rasa_url: str, api: FakeTelegram) -> None:
-        self.rasa_url, self.api = rasa_url, api
-        self.url = f"{rasa_url}/webhooks/telegram/webhook"
-
-    def post(self, update: dict | bytes | str, secret: str | None = SECRET) -> httpx.Response:
-        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
-        if isinstance(update, dict):
-            update = {"update_id": next(_ids), **update}
-            return httpx.post(self.url, json=update, headers=headers, timeout=90)
-        return httpx.post(self.url, content=update, headers={**headers, "Content-Type": "application/json"},
-                          timeout=90)
-
-    @staticmethod
-    def message(chat_id: int, text: str | None = None, chat_type: str = "private", **extra) -> dict:
-        msg = {"message_id": next(_ids), "date": 1700000000,
-               "from": {"id": chat_id if chat_type == "private" else 555, "is_bot": False,
-                        "first_name": "Sam"},
-               "chat": {"id": chat_id, "type": chat_type}, **extra}
-        if text is not None:
-            msg["text"] = text
-        return msg
-
-    def say(self, chat_id: int, text: str) -> list:
-        mark = self.api.mark()
-        resp = self.post({"message": self.message(chat_id, text)})
-        assert resp.status_code == 200, resp.text
-        return self.api.since(mark, "sendMessage")
-
-    def press(self, chat_id: int, data: str, query_id: str) -> tuple[list, list]:
-        mark = self.api.mark()
-        resp = self.post({"callback_query": {
-            "id": query_id, "from": {"id": chat_id, "is_bot": False, "first_name": "Sam"},
-            "chat_instance": "42", "data": data,
-            "message": {"message_id": 1, "date": 1700000000, "text": "...",
-                        "chat": {"id": chat_id, "type": "private"}}}})
-        assert resp.status_code == 200, resp.text
-        return self.api.since(mark, "answerCallbackQuery"), self.api.since(mark, "sendMessage")
-
-
-def buttons(calls) -> list[dict]:
-    return [b for c in calls for row in (c.params.get("reply_markup") or {}).get("inline_keyboard", [])
-            for b in row]
-
-
-def text_of(calls) -> str:
-    return "\n".join(c.params["text"] for c in calls)
-
-
-def assert_callback_data_fits(calls) -> None:
-    for b in buttons(calls):
-        if "callback_data" in b:
-            assert 1 <= len(b["callback_data"].encode("utf-8")) <= 64, b
-
-
-@pytest.fixture(scope="module")
-def telegram(tmp_path_factory):
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run `make train`")
-    tmp = tmp_path_factory.mktemp("telegram")
-    db_url = f"sqlite:///{tmp / 'careers.db'}"
-    upgrade(db_url)
-    io.load(SqlUnitOfWork(session_factory(db_url)), io.read(SEED_DIR))
-    seed_events(SqlUnitOfWork(session_factory(db_url)))
-    with FakeTelegram(TOKEN, username=BOT) as api:
-        credentials = tmp / "credentials.yml"
-        credentials.write_text(textwrap.dedent(f"""\
-            rest:
-            bot.channels.telegram.SafeTelegramInput:
-              access_token: "{TOKEN}"
-              verify: "{BOT}"
-              webhook_url: "https://careers.example.org/webhooks/telegram/webhook"
-              secret_token: "{SECRET}"
-              api_server: "{api.base_url}"
-            """))
-        ports = {"actions": free_port(), "rasa": free_port(), "web": free_port()}
-        items = [s for s in services(ports, tmp / "logs", token=API_TOKEN) if s.name != "web"]
-        rasa = next(s for s in items if s.name == "rasa")
-        rasa.argv[rasa.argv.index("credentials.yml")] = str(credentials)
-        env = stack_env(ports, {"DATABASE_URL": db_url, "TRACKER_DB": str(tmp / "tracker.db"),
-                                "RASA_AUTH_TOKEN": API_TOKEN, "WORKER_INTERVAL_SECONDS": "1"})
-        with Stack(items, env) as running:
-            running.wait_ready(timeout=300)
-            tg = Telegram(f"http://127.0.0.1:{ports['rasa']}", api)
-            tg.db_url = db_url
-            yield tg
-        print((tmp / "logs" / "rasa.log").read_text()[-3000:])  # shown only when a test fails
 
 
 def test_registers_webhook_with_secret(telegram):
@@ -368,72 +264,3 @@ def test_real_reply_with_long_payloads_round_trips(telegram):
     assert keys, "call-handler-emergency-medical-dispatcher payloads are over 64 bytes"
     answered, replies = telegram.press(109, keys[0], "cbq-109")
     assert answered and "call handler" in text_of(replies).lower()
-
-
-def test_a_whole_booking_and_its_reminder_on_telegram(telegram):
-    import datetime as dt
-    import re
-    import time
-
-    from bot.bookings.models import Reminder
-
-    chat = 110
-
-    def press(title_part: str, calls) -> list:
-        data = next(b["callback_data"] for b in buttons(calls) if title_part in b["text"])
-        answered, replies = telegram.press(chat, data, f"cbq-{next(_ids)}")
-        assert len(answered) == 1, "every button press is answered"
-        return replies
-
-    listed = telegram.say(chat, "book a cv workshop")
-    assert_callback_data_fits(listed)
-    consent = press("CV workshop", listed)
-    assert "privacy notice" in text_of(consent) and "or just this chat" in text_of(consent)
-    assert "How old" in text_of(press("Yes, that's OK", consent))
-    assert "first name" in text_of(telegram.say(chat, "17"))
-    contact = telegram.say(chat, "Sam")
-    access = press("Use this chat", contact)
-    summary = press("No, nothing", access)
-    assert "Contact: this Telegram chat" in text_of(summary)
-    done = text_of(press("Yes, book it", summary))
-    ref = re.search(r"reference is (CV-[A-Z0-9]{4})", done).group(1)
-
-    factory = session_factory(telegram.db_url)
-    with SqlUnitOfWork(factory) as uow:
-        b = uow.bookings.by_ref(ref)
-        assert (b.channel, b.contact_method, b.contact_value, b.sender_id) == (
-            "telegram", "telegram", str(chat), str(chat))
-        r = uow.session.query(Reminder).filter_by(booking_id=b.id).one()
-        r.due_at = dt.datetime.now(dt.timezone.utc)  # make the day-before reminder due now
-        uow.commit()
-    mark = telegram.api.mark()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        sent = [c for c in telegram.api.since(mark, "sendMessage") if "Reminder:" in c.params["text"]]
-        if sent:
-            break
-        time.sleep(0.5)
-    assert len(sent) == 1 and int(sent[0].params["chat_id"]) == chat and ref in sent[0].params["text"]
-    assert [b["text"] for b in buttons(sent)] == ["Cancel my place"]
-
-
-def test_telegram_fuzz(telegram):
-    from concurrent.futures import ThreadPoolExecutor
-
-    from tests.fuzz_inputs import SILENT_OK, inputs
-
-    messages = inputs(1000, seed=11)
-    mark = telegram.api.mark()
-
-    def send(i: int) -> int:
-        chat = 2000 + i % 20
-        return telegram.post({"message": telegram.message(chat, messages[i])}).status_code
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        codes = list(pool.map(send, range(len(messages))))
-    assert set(codes) == {200}, [(messages[i][:40], c) for i, c in enumerate(codes) if c != 200][:10]
-    sent = telegram.api.since(mark, "sendMessage")
-    assert {int(c.params["chat_id"]) for c in sent} == set(range(2000, 2020))
-    may_be_silent = sum(bool(SILENT_OK.match(m)) for m in messages)
-    assert len(sent) >= len(messages) - may_be_silent  # at least one reply each
-    assert telegram.say(2100, "how do I become a paramedic")  # still alive

@@ -1,0 +1,76 @@
+"""Whole journeys on Telegram: a booking with its reminder, and 1,000 fuzzed messages."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from bot.bookings.models import Reminder
+from bot.catalogue.unit_of_work import SqlUnitOfWork
+from bot.db import session_factory
+from tests.e2e.telegram_client import _ids, assert_callback_data_fits, buttons, text_of
+from tests.fuzz_inputs import SILENT_OK, inputs
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_whole_booking_and_its_reminder_on_telegram(telegram):
+    chat = 110
+
+    def press(title_part: str, calls) -> list:
+        data = next(b["callback_data"] for b in buttons(calls) if title_part in b["text"])
+        answered, replies = telegram.press(chat, data, f"cbq-{next(_ids)}")
+        assert len(answered) == 1, "every button press is answered"
+        return replies
+
+    listed = telegram.say(chat, "book a cv workshop")
+    assert_callback_data_fits(listed)
+    consent = press("CV workshop", listed)
+    assert "privacy notice" in text_of(consent) and "or just this chat" in text_of(consent)
+    assert "How old" in text_of(press("Yes, that's OK", consent))
+    assert "first name" in text_of(telegram.say(chat, "17"))
+    contact = telegram.say(chat, "Sam")
+    access = press("Use this chat", contact)
+    summary = press("No, nothing", access)
+    assert "Contact: this Telegram chat" in text_of(summary)
+    done = text_of(press("Yes, book it", summary))
+    ref = re.search(r"reference is (CV-[A-Z0-9]{4})", done).group(1)
+
+    factory = session_factory(telegram.db_url)
+    with SqlUnitOfWork(factory) as uow:
+        b = uow.bookings.by_ref(ref)
+        assert (b.channel, b.contact_method, b.contact_value, b.sender_id) == (
+            "telegram", "telegram", str(chat), str(chat))
+        r = uow.session.query(Reminder).filter_by(booking_id=b.id).one()
+        r.due_at = dt.datetime.now(dt.timezone.utc)  # make the day-before reminder due now
+        uow.commit()
+    mark = telegram.api.mark()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        sent = [c for c in telegram.api.since(mark, "sendMessage") if "Reminder:" in c.params["text"]]
+        if sent:
+            break
+        time.sleep(0.5)
+    assert len(sent) == 1 and int(sent[0].params["chat_id"]) == chat and ref in sent[0].params["text"]
+    assert [b["text"] for b in buttons(sent)] == ["Cancel my place"]
+
+
+def test_telegram_fuzz(telegram):
+    messages = inputs(1000, seed=11)
+    mark = telegram.api.mark()
+
+    def send(i: int) -> int:
+        chat = 2000 + i % 20
+        return telegram.post({"message": telegram.message(chat, messages[i])}).status_code
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        codes = list(pool.map(send, range(len(messages))))
+    assert set(codes) == {200}, [(messages[i][:40], c) for i, c in enumerate(codes) if c != 200][:10]
+    sent = telegram.api.since(mark, "sendMessage")
+    assert {int(c.params["chat_id"]) for c in sent} == set(range(2000, 2020))
+    may_be_silent = sum(bool(SILENT_OK.match(m)) for m in messages)
+    assert len(sent) >= len(messages) - may_be_silent  # at least one reply each
+    assert telegram.say(2100, "how do I become a paramedic")  # still alive
