@@ -64,7 +64,11 @@ unit: .venv/.installed  ## fast tests only (no Rasa server)
 rasa-test: $(MODEL)  ## test stories with Rasa
 	$(RASA) test core --stories tests/stories --model $(MODEL) --out var/results/core --fail-on-prediction-errors
 
-test: install validate train  ## install, then every test (unit, Rasa stories, end-to-end)
+.PHONY: browser
+browser:  ## install Debian's Chromium for the widget's browser tests, if missing
+	command -v chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)
+
+test: install validate train browser  ## install, then every test (unit, Rasa stories, end-to-end)
 	$(APP) -m pytest
 	$(MAKE) --no-print-directory rasa-test
 

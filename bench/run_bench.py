@@ -25,7 +25,7 @@ from bench.bench_matching import lookup_figures  # noqa: E402
 from bench.booking_bench import booking_figures  # noqa: E402
 from bench.load import conversation, long_conversation, users  # noqa: E402
 from bot.supervisor import MODEL, RASA, Service, Stack, services, stack_env  # noqa: E402
-from tests.e2e.conftest import free_port  # noqa: E402
+from tests.e2e.stack import free_port  # noqa: E402
 
 BASELINE_DIR = ROOT / "var" / "bench" / "baseline"
 OURS = ["hi", "how do I become a paramedic?", "how much do they earn?", "what about a midwife?",

@@ -20,7 +20,7 @@ from bot.catalogue.unit_of_work import SqlUnitOfWork  # noqa: E402
 from bot.cli import SEED_DIR  # noqa: E402
 from bot.db import session_factory, upgrade  # noqa: E402
 from bot.supervisor import Stack, services, stack_env  # noqa: E402
-from tests.e2e.conftest import free_port  # noqa: E402
+from tests.e2e.stack import free_port  # noqa: E402
 
 SCRIPT = ["book a taster day in Leeds", "[Taster day: nursing and midwifery - ",
           "yes", "17", "Sam", "sam@example.com", "[No, nothing]", "[Yes, book it]",

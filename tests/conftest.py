@@ -1,10 +1,10 @@
-"""Shared fixtures: in-memory SQLite catalogues built from small hand-written content."""
+"""Shared fixtures: in-memory SQLite catalogues built from small hand-written content, a fresh
+PostgreSQL database, and the running stacks (tests/e2e/stack.py) shared by e2e and browser tests."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
-
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -14,6 +14,7 @@ from bot.catalogue import io
 from bot.catalogue.service import CatalogueService
 from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.db import Base, make_engine
+from tests.e2e.stack import chat, stack, telegram  # noqa: F401  (one instance per test session)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 IN_CI = os.environ.get("CI", "").lower() == "true"

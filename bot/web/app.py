@@ -1,7 +1,7 @@
-"""Starlette app: chat page (talks to Rasa's REST channel through /api/chat) and role pages."""
+"""Starlette app: the demo page with the chat widget (it talks to Rasa's REST channel through
+/api/chat), the chat privacy notice and the role pages."""
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import httpx
@@ -37,7 +37,13 @@ def _role(slug: str) -> RoleView | None:
 
 
 async def home(request: Request):
-    return templates.TemplateResponse(request, "chat.html", {"sender": uuid.uuid4().hex})
+    """A made-up school careers page embedding the widget (bot/web/static/widget/)."""
+    return templates.TemplateResponse(request, "demo.html")
+
+
+async def privacy(request: Request):
+    return templates.TemplateResponse(request, "privacy.html",
+                                      {"purge_days": get_settings().purge_after_days})
 
 
 async def roles(request: Request):
@@ -79,6 +85,7 @@ async def healthz(request: Request):
 
 app = Starlette(routes=[
     Route("/", home),
+    Route("/privacy", privacy),
     Route("/roles", roles),
     Route("/roles/{slug}", role),
     Route("/api/chat", chat, methods=["POST"]),
