@@ -16,6 +16,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: help install run test train validate unit rasa-test migrate bench nlu-report clean python310
+.PHONY: run-scaled scale-test
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -58,6 +59,12 @@ validate: .venv-rasa/.installed  ## check the Rasa training data
 run: install migrate train  ## install, migrate, seed, train, then start everything
 	@$(APP) -m bot run
 
+run-scaled: install train nginx  ## 2 Rasa replicas + 2 action servers behind nginx; PostgreSQL, Redis (docs/deploy.md)
+	@$(APP) -m bot.scaled
+
+scale-test: install train nginx  ## the scaled profile's tests: 50 conversations through nginx, Redis down
+	$(APP) -m pytest tests/scale -q
+
 unit: .venv/.installed  ## fast tests only (no Rasa server)
 	$(APP) -m pytest -m "not e2e"
 
@@ -66,9 +73,13 @@ rasa-test: $(MODEL)  ## test stories with Rasa
 
 .PHONY: browser
 browser:  ## install Debian's Chromium for the widget's browser tests, if missing
-	command -v chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)
 
-test: install validate train browser  ## install, then every test (unit, Rasa stories, end-to-end)
+.PHONY: nginx
+nginx:  ## install Debian's nginx for the scale-out tests, if missing
+	@command -v nginx >/dev/null || (apt-get update && apt-get install -y --no-install-recommends nginx-light || apt-get install -y nginx)
+
+test: install validate train browser nginx  ## install, then every test (unit, Rasa stories, end-to-end, browser, scale-out)
 	$(APP) -m pytest
 	$(MAKE) --no-print-directory rasa-test
 

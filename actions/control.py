@@ -1,10 +1,11 @@
 """Stopping a form cleanly, and carrying on after an interruption."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 FORM_SLOTS = {
@@ -20,6 +21,22 @@ FORM_SLOTS = {
 }
 
 
+# A form only stops when the person clearly said so: a one-word answer such as a first name
+# ("Grace") can be read as "stop" by the classifier, and must not throw their answers away.
+STOP_WORDS = re.compile(r"\b(stop\w*|cancel\w*|quit|exit|never ?mind|nvm|forget|leave|abort|end|"
+                        r"scrap|enough|don'?t want|do not want|no more|give up|not now|later|"
+                        r"nah|no thanks)\b", re.IGNORECASE)
+FREE_TEXT = {"booking_name", "booking_age", "booking_contact", "booking_access", "booking_ref",
+             "booking_session", "new_session", "current_stage", "handoff_contact", "quiz_interest",
+             "quiz_blood", "quiz_children", "quiz_training"}
+
+
+def really_stop(tracker: Tracker) -> bool:
+    text = tracker.latest_message.get("text") or ""
+    return (not tracker.active_loop_name or text.startswith("/") or bool(STOP_WORDS.search(text))
+            or tracker.get_intent_of_latest_message() == "request_human")
+
+
 class ActionStop(Action):
     """End the active form; clear what it collected so nothing half-written is kept."""
 
@@ -28,6 +45,11 @@ class ActionStop(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
+        if not really_stop(tracker):  # e.g. "Grace" at "What's your first name?": an answer
+            requested = tracker.get_slot("requested_slot")
+            answer = ([SlotSet(requested, tracker.latest_message.get("text"))]
+                      if requested in FREE_TEXT else [])
+            return answer + [FollowupAction(tracker.active_loop_name)]
         form = tracker.active_loop_name
         events: list[dict[str, Any]] = [ActiveLoop(None), SlotSet("requested_slot", None)]
         events += [SlotSet(slot, None) for slot in FORM_SLOTS.get(form or "", [])]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import SlotSet, UserUtteranceReverted
 
 from actions import services
 from actions.base import Events, ThreadedAction
@@ -34,10 +34,18 @@ def second_in_a_row(tracker: Tracker) -> bool:
 
 
 class ActionFallback(ThreadedAction):
+    """Also Rasa's core fallback. Like Rasa's own default fallback it reverts the message it
+    could not handle, so the next prediction starts from where the conversation was (a listen),
+    never another fallback: no loop, and the conversation is not stuck afterwards."""
+
     def name(self) -> str:
         return "action_fallback"
 
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
+        replies, events = self._answer(tracker)
+        return replies, [UserUtteranceReverted(), *events]
+
+    def _answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
         text = tracker.latest_message.get("text") or ""
         best = services.catalogue().matcher().best(text)
         if best is not None:

@@ -74,6 +74,33 @@ def _worker(args: argparse.Namespace) -> int:
     return run_forever()
 
 
+def _staff(args: argparse.Namespace) -> int:
+    """Staff accounts for the admin at /admin (see docs/admin.md)."""
+    from bot.admin import auth
+    from bot.db import session_factory
+
+    factory = session_factory()
+    try:
+        if args.cmd == "add":
+            auth.add_staff(factory, args.email, auth.read_password(), args.role)
+            print(f"added {args.email} ({args.role})")
+        elif args.cmd == "password":
+            auth.set_password(factory, args.email, auth.read_password("New password: "))
+            print(f"password changed for {args.email}; their open sessions have ended")
+        elif args.cmd == "disable":
+            auth.disable_staff(factory, args.email)
+            print(f"disabled {args.email}; their open sessions have ended")
+        else:
+            for user in auth.list_staff(factory):
+                last = f"{user.last_login_at:%Y-%m-%d %H:%M}" if user.last_login_at else "never"
+                print(f"{user.email}\t{user.role}\t{'active' if user.active else 'disabled'}"
+                      f"\tlast login {last}")
+    except auth.StaffError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     from bot.supervisor import run_all
 
@@ -113,6 +140,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = groups.add_parser("worker", help="reminders, waiting-list offers, purge (make run starts it)")
     worker.set_defaults(func=_worker)
+
+    st = groups.add_parser("staff", help="staff accounts for /admin").add_subparsers(dest="cmd", required=True)
+    add = st.add_parser("add", help="add an account; the password is asked for (or read from stdin)")
+    add.add_argument("email")
+    add.add_argument("--role", choices=("admin", "editor"), required=True)
+    pwd = st.add_parser("password", help="set a new password (ends the account's sessions)")
+    pwd.add_argument("email")
+    dis = st.add_parser("disable", help="disable an account (ends its sessions; never deleted)")
+    dis.add_argument("email")
+    st.add_parser("list", help="list the accounts")
+    for sub in st.choices.values():
+        sub.set_defaults(func=_staff)
 
     run = groups.add_parser("run", help="start the action server, Rasa and the web app")
     run.set_defaults(func=_run)

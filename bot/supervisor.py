@@ -55,6 +55,18 @@ class Service:
             self.proc.wait()
 
 
+def install_secret(path: Path = VAR_DIR / "secret_key") -> str:
+    """This install's SECRET_KEY (signs staff sessions): made once, kept in var/ (mode 0600)."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(value)
+    return value
+
+
 def stack_env(ports: dict[str, int], extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("DATABASE_URL", f"sqlite:///{VAR_DIR / 'careers.db'}")
@@ -72,6 +84,8 @@ def stack_env(ports: dict[str, int], extra: dict[str, str] | None = None) -> dic
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     env.update(extra or {})
+    if not env.get("SECRET_KEY"):  # SECRET_KEY from the environment wins
+        env["SECRET_KEY"] = install_secret()
     return env
 
 
@@ -161,6 +175,7 @@ def run_all() -> int:
             print(f"""
 ready in {time.monotonic() - started:.0f}s
   chat page       http://localhost:{ports['web']}/
+  staff admin     http://localhost:{ports['web']}/admin  (first account: .venv/bin/python -m bot staff add EMAIL --role admin)
   REST channel    POST http://localhost:{ports['rasa']}/webhooks/rest/webhook
   action server   http://localhost:{ports['actions']}/health
   Rasa HTTP API   on, token {'from RASA_AUTH_TOKEN' if own_token else 'generated for this run (set RASA_AUTH_TOKEN to choose one)'}

@@ -1,7 +1,8 @@
 """Alembic environment: the URL comes from bot.db.alembic_config (i.e. from settings)."""
 from alembic import context
 
-import bot.bookings.models  # noqa: F401  (registers tables)
+import bot.admin.models  # noqa: F401  (registers tables)
+import bot.bookings.models  # noqa: F401
 import bot.casework.models  # noqa: F401
 import bot.catalogue.models  # noqa: F401
 from bot.db import Base, make_engine

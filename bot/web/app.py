@@ -14,6 +14,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from bot.admin.app import mount_admin
 from bot.catalogue.schema import CAREER_AREAS
 from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.catalogue.views import RoleView
@@ -94,3 +95,4 @@ app = Starlette(routes=[
     Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
 ])
 app.state.areas = CAREER_AREAS
+mount_admin(app)  # /admin for staff (off, with a message, when SECRET_KEY is unset)

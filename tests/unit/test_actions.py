@@ -95,7 +95,8 @@ def test_fallback_offers_did_you_mean_buttons_then_help():
                                           {"name": "ask_role_pay", "confidence": 0.3},
                                           {"name": "greet", "confidence": 0.1}]
     messages, events = run(ActionFallback(), t)
-    assert "Did you mean" in messages[0]["text"] and events == []
+    assert "Did you mean" in messages[0]["text"]
+    assert [e["event"] for e in events] == ["rewind"]  # the message is reverted: no loop
     assert [b["title"] for b in messages[0]["buttons"]] == ["Pay", "Something else"]
     t.events = [{"event": "action", "name": "action_fallback"}, {"event": "user", "text": "blorp"},
                 {"event": "action", "name": "action_fallback"}]

@@ -102,3 +102,14 @@ def test_stop_clears_the_form_and_says_so():
     assert {"event": "active_loop", "name": None, "timestamp": None} in events
     assert {"event": "slot", "name": "quiz_interest", "value": None, "timestamp": None} in events
     assert messages[0]["response"] == "utter_stopped"
+
+
+def test_a_name_read_as_stop_is_taken_as_the_answer():
+    t = make("Grace", {"requested_slot": "booking_name"}, intent="stop", loop="booking_form")
+    messages, events = run(ActionStop(), t)
+    assert messages == []
+    assert events[0] == {"event": "slot", "name": "booking_name", "value": "Grace", "timestamp": None}
+    assert events[-1]["event"] == "followup" and events[-1]["name"] == "booking_form"
+    _, events = run(ActionStop(), make("stop please", {"requested_slot": "booking_name"},
+                                       intent="stop", loop="booking_form"))
+    assert {"event": "active_loop", "name": None, "timestamp": None} in events
