@@ -1,10 +1,12 @@
 """Stopping a form cleanly, and carrying on after an interruption."""
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -31,6 +33,38 @@ FREE_TEXT = {"booking_name", "booking_age", "booking_contact", "booking_access",
              "quiz_blood", "quiz_children", "quiz_training"}
 
 
+def validator_for(form: str) -> FormValidationAction | None:
+    """The form's FormValidationAction (actions/*), found by its name ``validate_<form>``."""
+    import actions  # the action server imports them all; make sure of it here too
+
+    for module in pkgutil.iter_modules(actions.__path__):
+        importlib.import_module(f"actions.{module.name}")
+    todo = list(FormValidationAction.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        try:
+            if cls().name() == f"validate_{form}":
+                return cls()
+        except TypeError:  # an abstract helper class
+            continue
+    return None
+
+
+async def as_answer(dispatcher: CollectingDispatcher, tracker: Tracker,
+                    domain: dict[str, Any]) -> list[dict[str, Any]]:
+    """Treat the message as the answer to the form's question, checked by the form's own
+    validation (which re-asks if it isn't a good answer), then carry on with the form."""
+    form, slot = tracker.active_loop_name, tracker.get_slot("requested_slot")
+    text = tracker.latest_message.get("text") or ""
+    events: list[dict[str, Any]] = []
+    if slot in FREE_TEXT:
+        check = getattr(validator_for(form), f"validate_{slot}", None)
+        values = await check(text, dispatcher, tracker, domain) if check else {slot: text}
+        events = [SlotSet(name, value) for name, value in values.items()]
+    return events + [FollowupAction(form)]
+
+
 def really_stop(tracker: Tracker) -> bool:
     text = tracker.latest_message.get("text") or ""
     return (not tracker.active_loop_name or text.startswith("/") or bool(STOP_WORDS.search(text))
@@ -46,10 +80,7 @@ class ActionStop(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         if not really_stop(tracker):  # e.g. "Grace" at "What's your first name?": an answer
-            requested = tracker.get_slot("requested_slot")
-            answer = ([SlotSet(requested, tracker.latest_message.get("text"))]
-                      if requested in FREE_TEXT else [])
-            return answer + [FollowupAction(tracker.active_loop_name)]
+            return await as_answer(dispatcher, tracker, domain)
         form = tracker.active_loop_name
         events: list[dict[str, Any]] = [ActiveLoop(None), SlotSet("requested_slot", None)]
         events += [SlotSet(slot, None) for slot in FORM_SLOTS.get(form or "", [])]

@@ -27,10 +27,12 @@ INTENT_TITLES = {
 
 
 def second_in_a_row(tracker: Tracker) -> bool:
-    """Was the bot's previous action also this fallback (with only the user's turn between)?"""
-    actions = [e.get("name") for e in tracker.events if e.get("event") == "action"
-               and e.get("name") not in ("action_listen", None)]
-    return len(actions) >= 2 and actions[-2] == "action_fallback"
+    """Did the previous turn also end in this fallback (only the user's message between)?"""
+    events = list(tracker.events)
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    before = [e.get("name") for e in events[:max(last_user, 0)] if e.get("event") == "action"
+              and e.get("name") not in ("action_listen", None)]
+    return bool(before) and before[-1] == "action_fallback"
 
 
 class ActionFallback(ThreadedAction):

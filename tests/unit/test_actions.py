@@ -98,8 +98,9 @@ def test_fallback_offers_did_you_mean_buttons_then_help():
     assert "Did you mean" in messages[0]["text"]
     assert [e["event"] for e in events] == ["rewind"]  # the message is reverted: no loop
     assert [b["title"] for b in messages[0]["buttons"]] == ["Pay", "Something else"]
-    t.events = [{"event": "action", "name": "action_fallback"}, {"event": "user", "text": "blorp"},
-                {"event": "action", "name": "action_fallback"}]
+    t.events = [{"event": "user", "text": "blorp"}, {"event": "action", "name": "action_fallback"},
+                {"event": "rewind"}, {"event": "action", "name": "action_listen"},
+                {"event": "user", "text": "blorp"}]
     messages, _ = run(ActionFallback(), t)
     assert "still didn't get that" in messages[0]["text"]
     assert "Talk to a person" in [b["title"] for b in messages[0]["buttons"]]

@@ -110,6 +110,10 @@ def test_a_name_read_as_stop_is_taken_as_the_answer():
     assert messages == []
     assert events[0] == {"event": "slot", "name": "booking_name", "value": "Grace", "timestamp": None}
     assert events[-1]["event"] == "followup" and events[-1]["name"] == "booking_form"
+    messages, events = run(ActionStop(), make("SamT", {"requested_slot": "booking_contact"},
+                                              intent="stop", loop="booking_form"))
+    assert "doesn't look like" in messages[0]["text"]  # checked by the form's own validation
+    assert events[0] == {"event": "slot", "name": "booking_contact", "value": None, "timestamp": None}
     _, events = run(ActionStop(), make("stop please", {"requested_slot": "booking_name"},
                                        intent="stop", loop="booking_form"))
     assert {"event": "active_loop", "name": None, "timestamp": None} in events
