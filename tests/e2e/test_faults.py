@@ -72,3 +72,21 @@ def test_database_locked_during_booking_then_retry(stack, chat):
     assert re.search(r"reference is CV-[A-Z0-9]{4}", done)
     with uow(stack)() as u:
         assert len(u.bookings.for_sender(chat.sender)) == 1
+
+
+def test_unclear_messages_never_loop_or_stick(chat):
+    first = chat.say("scale.19@example.com")
+    assert len(first) == 1 and "Did you mean" in first[0]["text"]
+    second = chat.say("no")
+    assert len(second) == 1 and "still didn't get that" in second[0]["text"]  # once, not 10 times
+    assert "nurse" in chat.text("how do I become a nurse").lower()  # not stuck afterwards
+
+
+def test_a_name_the_classifier_reads_as_stop_is_kept(stack, chat):
+    listed = chat.say("book a cv workshop")
+    chat.say(button(listed, "CV workshop")["payload"])
+    chat.say("yes")
+    chat.say("16")
+    assert "email" in chat.text("Grace").lower()
+    assert "doesn't look like" in chat.text("SamT")
+    assert "Nothing was saved" in chat.text("stop")
