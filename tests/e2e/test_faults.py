@@ -75,10 +75,11 @@ def test_database_locked_during_booking_then_retry(stack, chat):
 
 
 def test_unclear_messages_never_loop_or_stick(chat):
-    first = chat.say("scale.19@example.com")
-    assert len(first) == 1 and "Did you mean" in first[0]["text"]
-    second = chat.say("no")
-    assert len(second) == 1 and "still didn't get that" in second[0]["text"]  # once, not 10 times
+    for message in ("scale.19@example.com", "no", "zzkq vvbl", "no", "qwpx", "nope"):
+        replies = chat.say(message)
+        texts = [r.get("text", "") for r in replies]
+        assert 1 <= len(replies) <= 2, texts  # an answer, never a loop of fallbacks
+        assert sum("didn't get that" in t for t in texts) <= 1, texts
     assert "nurse" in chat.text("how do I become a nurse").lower()  # not stuck afterwards
 
 
