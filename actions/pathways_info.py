@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 
 from actions import services
 from actions.base import Events, ThreadedAction
-from bot.catalogue import guidance
+from bot.catalogue import answers, guidance
 from bot.catalogue.answers import Reply
 
 
@@ -17,6 +18,10 @@ class ActionPathwayInfo(ThreadedAction):
         catalogue = services.catalogue()
         entity = next(tracker.get_latest_entity_values("route"), None)
         route = catalogue.resolve_route(tracker.latest_message.get("text") or "", entity)
-        if route is None:
+        if route is None:  # no way in named: a job named instead? (the classifier can mix them up)
+            best = catalogue.matcher().best(tracker.latest_message.get("text") or "")
+            role = catalogue.role(best.slug) if best else None
+            if role is not None:
+                return [answers.role_info(role)], [SlotSet("role", role.slug)]
             return [guidance.pathways_menu(catalogue.routes())], []
         return [guidance.route_info(route)], []
