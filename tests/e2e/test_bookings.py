@@ -70,7 +70,7 @@ def test_book_list_move_cancel(stack, chat):
     assert "old are you" in chat.text("yes")
     assert "first name" in chat.text("17").lower()
     assert "email" in chat.text("my name is sam").lower()
-    assert "doesn't look like" in chat.text("sam at example")
+    assert "doesn't look like" in chat.text("sam@example")
     second = chat.text("07")
     assert "doesn't look like" in second and "stop" in second  # explained, with a way out
     assert "access needs" in chat.text(EMAIL)
