@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from bot.settings import ROOT
-from bot.supervisor import APP_PY, Service
-from tests.browser.helpers import ARTEFACTS
+from tests.browser.helpers import ARTEFACTS, web_app
 from tests.conftest import require_service
 from tests.e2e.stack import free_port  # the `stack` fixture comes from tests/conftest.py
 
@@ -75,17 +72,5 @@ def dead_web(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("dead-web")
     env = dict(os.environ, PYTHONPATH=str(ROOT), RASA_URL=f"http://127.0.0.1:{dead}",
                DATABASE_URL=f"sqlite:///{tmp / 'careers.db'}")
-    python = str(APP_PY) if APP_PY.exists() else sys.executable
-    svc = Service("web-dead", [python, "-m", "uvicorn", "bot.web.app:app", "--ws", "none",
-                               "--host", "127.0.0.1", "--port", str(port)],
-                  f"http://127.0.0.1:{port}/healthz", tmp / "web.log")
-    svc.start(env)
-    try:
-        deadline = time.monotonic() + 60
-        while not svc.ready():
-            if svc.proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the web app did not start: {svc.log.read_text()[-2000:]}")
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        svc.stop()
+    with web_app("web-dead", port, env, tmp / "web.log") as url:
+        yield url

@@ -2,11 +2,18 @@
 from __future__ import annotations
 
 import json
+import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
+
+import pytest
 
 from playwright.sync_api import Locator, Page, expect
 
 from bot.settings import VAR_DIR
+from bot.supervisor import APP_PY, Service
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # from npm: see package.json
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -120,3 +127,22 @@ def run_axe(page, name: str, context: str | None = None) -> dict:
     (ARTEFACTS / f"axe-{name}.json").write_text(json.dumps(summary, indent=2))
     return summary
 
+
+
+@contextmanager
+def web_app(name: str, port: int, env: dict[str, str], log: Path) -> Iterator[str]:
+    """The real web app alone (uvicorn) on ``port`` with ``env``; yields its base URL."""
+    python = str(APP_PY) if APP_PY.exists() else sys.executable
+    svc = Service(name, [python, "-m", "uvicorn", "bot.web.app:app", "--ws", "none",
+                         "--host", "127.0.0.1", "--port", str(port)],
+                  f"http://127.0.0.1:{port}/healthz", log)
+    svc.start(env)
+    try:
+        deadline = time.monotonic() + 60
+        while not svc.ready():
+            if svc.proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the web app did not start: {log.read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        svc.stop()

@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import sys
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -25,7 +23,7 @@ from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.cli import SEED_DIR
 from bot.db import make_engine, upgrade
 from bot.settings import ROOT
-from bot.supervisor import APP_PY, Service
+from tests.browser.helpers import web_app
 from tests.e2e.stack import free_port
 from tests.unit.test_admin_dashboard import make_tracker
 from tests.unit.test_admin_support import add_event
@@ -51,20 +49,8 @@ def admin_web(tmp_path_factory):
     env = dict(os.environ, PYTHONPATH=str(ROOT), DATABASE_URL=url, TRACKER_DB=str(tmp / "tracker.db"),
                TRACKER_DIALECT="sqlite", SECRET_KEY="browser-test-only-7d1e0c9b3a5f4e2d8c6b",
                PUBLIC_URL=f"http://127.0.0.1:{port}")
-    python = str(APP_PY) if APP_PY.exists() else sys.executable
-    svc = Service("admin-web", [python, "-m", "uvicorn", "bot.web.app:app", "--ws", "none",
-                                "--host", "127.0.0.1", "--port", str(port)],
-                  f"http://127.0.0.1:{port}/healthz", tmp / "web.log")
-    svc.start(env)
-    try:
-        deadline = time.monotonic() + 60
-        while not svc.ready():
-            if svc.proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the web app did not start: {svc.log.read_text()[-2000:]}")
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        svc.stop()
+    with web_app("admin-web", port, env, tmp / "web.log") as url:
+        yield url
 
 
 def test_log_in_see_dashboard_edit_a_role_and_delete(new_page, admin_web, artefacts):
