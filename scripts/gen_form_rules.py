@@ -16,6 +16,9 @@ QUESTIONS = {
     "ask_care_leaver_support": "action_care_leaver_support",
     "care_leaver_optin": "action_care_leaver_optin",
     "care_leaver_optout": "action_care_leaver_optout",
+    "ask_question": "action_answer_question", "ask_pay_bands": "action_pay_bands",
+    "ask_roles_by_kind": "action_list_roles", "ask_is_bot": "utter_bot_identity",
+    "ask_events": "action_list_events", "ask_cv_help": "action_cv_help",
 }
 FORMS = {  # form: questions it answers in passing (all, unless listed)
     "suggestion_form": list(QUESTIONS),

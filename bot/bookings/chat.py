@@ -239,3 +239,33 @@ def notice(kind: str, b: BookingView) -> Reply:
 
 def local_now() -> dt.datetime:
     return uk_time(dt.datetime.now(dt.timezone.utc))
+
+
+# -- what's on, without starting a booking ------------------------------------------------------
+def whats_on(sessions: list[SessionView], filters: dict[str, str], limit: int = 6) -> Reply:
+    """Upcoming events as a list, each with a button that starts booking that session."""
+    what = describe_filters(filters)
+    if not sessions:
+        return Reply(f"There are no {what} open for booking right now. New dates are added often, "
+                     "so please ask again soon.")
+    lines = [f"Here are the {what} coming up:"]
+    lines += [f"• {button_title(s)}: {s.description.split('. ')[0].rstrip('.')}." for s in sessions[:limit]]
+    lines.append("Tap one to book a place. It's free to ask, and nothing is booked until you confirm.")
+    buttons = tuple(Button(f"Book: {s.title} - {label_date(s)}", payload("book_event", booking_session=str(s.id)))
+                    for s in sessions[:limit])
+    return Reply("\n\n".join(lines), buttons)
+
+
+def cv_help(workshops: list[SessionView]) -> Reply:
+    """Help with a CV, an application or an interview: our CV workshops, from their own listing."""
+    if not workshops:
+        return Reply("I can't read or write a CV for you, but our CV workshops can help. There are "
+                     "none open for booking right now; new dates are added often, so please ask "
+                     "again soon. A person from our careers team can also help.",
+                     (Button("Talk to a person", payload("request_human")),))
+    first = workshops[0]
+    lines = [f"I can't read or write a CV for you, but our CV workshops can help. {first.description}"]
+    lines += [f"• {button_title(s)}" for s in workshops[:4]]
+    buttons = tuple(Button(f"Book: {label_date(s)}, {s.town or 'online'}",
+                           payload("book_event", booking_session=str(s.id))) for s in workshops[:4])
+    return Reply("\n\n".join(lines), buttons + (Button("Talk to a person", payload("request_human")),))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.catalogue.answers import Button, Reply, payload
-from bot.catalogue.views import ContentView, RouteView
+from bot.catalogue.views import ContentView, RoleView, RouteView
 
 
 def _checked(source_url: str, reviewed_on) -> str:
@@ -46,3 +46,77 @@ def content_item(item: ContentView) -> Reply:
         parts.append(item.details)
     parts.append(_checked(item.source_url, item.reviewed_on))
     return Reply("\n\n".join(parts))
+
+
+# -- pay bands -------------------------------------------------------------------------------------
+AFC_SOURCE = "https://www.healthcareers.nhs.uk/working-health/working-nhs/nhs-pay-and-benefits/agenda-change-pay-rates"
+AFC_REVIEWED = "1 December 2026"
+
+
+def pay_bands(bands: list, band: str | None = None) -> Reply:
+    """What Agenda for Change is, and what one band (or every band) pays, from the pay table.
+
+    ``bands`` are the latest year's rows for the nation (band, minimum, maximum, pay_year,
+    nation, source_url)."""
+    if not bands:
+        return Reply("Sorry, I don't have the NHS pay table to hand right now. NHS Jobs adverts "
+                     f"show the pay for each post.\n\nSource: {AFC_SOURCE}")
+    first = bands[0]
+    by_band = {b.band: b for b in bands}
+    about = ("Agenda for Change is the pay system for most NHS staff. It covers everyone except "
+             "doctors, dentists and very senior managers. Each job is put in a band from 1 to 9 "
+             "(band 8 has four steps, 8a to 8d): the higher the band, the more it pays. Within a "
+             "band, your pay goes up with experience. Staff in and around London get extra pay.")
+    if band and band in by_band:
+        b = by_band[band]
+        text = (f"Band {b.band} pays £{b.minimum:,} to £{b.maximum:,} a year for full-time work in "
+                f"{b.nation} in {b.pay_year}, before tax." if b.minimum != b.maximum else
+                f"Band {b.band} pays £{b.minimum:,} a year for full-time work in {b.nation} in "
+                f"{b.pay_year}, before tax.")
+        if b.band == "1":
+            text += " Band 1 closed to new staff in 2018: people on it are paid the band 2 rate."
+        text += f"\n\n{about}"
+    else:
+        rows = [f"Band {b.band}: £{b.minimum:,}" + (f" to £{b.maximum:,}" if b.maximum != b.minimum else "")
+                for b in bands if b.band != "1"]
+        text = (f"{about}\n\nFull-time pay a year, before tax, in {first.nation} in "
+                f"{first.pay_year}:\n" + "\n".join(rows))
+    text += f"\n\nPay table: {first.source_url}\nSource: {AFC_SOURCE} (checked {AFC_REVIEWED})"
+    buttons = (Button("Pay for a job", payload("ask_role_pay")),
+               Button("Jobs you can start without qualifications", "/ask_roles_by_kind"))
+    return Reply(text, buttons)
+
+
+# -- jobs of a kind -------------------------------------------------------------------------------
+def role_list(label: str, roles: list[RoleView], limit: int = 8) -> Reply:
+    if not roles:
+        return Reply(f"I couldn't find {label} in my list. Try asking about a kind of job, like "
+                     "\"jobs in a lab\" or \"jobs working with children\".",
+                     (Button("Help me choose a job", payload("ask_suggestions")),))
+    lines = [f"Here are some {label} in the NHS:"]
+    lines += [f"• {r.title}: {r.summary}" for r in roles[:limit]]
+    if len(roles) > limit:
+        lines.append(f"...and {len(roles) - limit} more. Ask me about any job by name.")
+    buttons = tuple(Button(r.title, payload("ask_role_info", r.slug)) for r in roles[:5])
+    return Reply("\n\n".join(lines), buttons + (Button("Help me choose", payload("ask_suggestions")),))
+
+
+# -- answers beyond a role's page ---------------------------------------------------------------
+def answer(item: ContentView, related: list[ContentView] = ()) -> Reply:
+    """A checked answer, with the next closest items as buttons."""
+    reply = content_item(item)
+    buttons = tuple(Button(r.title, f'/ask_question{{"answer":"{r.slug}"}}') for r in related[:2])
+    return Reply(reply.text, buttons + (Button("Talk to a person", payload("request_human")),))
+
+
+def not_sure(closest: list[ContentView]) -> Reply:
+    """Below the confidence threshold: never a wrong answer, the closest items instead."""
+    if not closest:
+        return Reply("Sorry, I don't have a checked answer to that yet. I can tell you about NHS "
+                     "jobs, ways in and money to help you train, or pass your question to a person.",
+                     (Button("What can you do?", payload("bot_capabilities")),
+                      Button("Talk to a person", payload("request_human"))))
+    buttons = tuple(Button(c.title, f'/ask_question{{"answer":"{c.slug}"}}') for c in closest[:2])
+    return Reply("I'm not sure I have the right answer to that. Is it one of these? If not, a "
+                 "person from our careers team can help.",
+                 buttons + (Button("Talk to a person", payload("request_human")),))

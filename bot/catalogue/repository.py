@@ -108,8 +108,11 @@ class SqlCatalogueRepository(AbstractCatalogueRepository):
         self.session.add(band)
 
     def version(self) -> tuple:
-        """(role count, last role change, route count, last route change)."""
+        """(role count, last role change, route count, last route change, content count, last
+        content change)."""
         roles = self.session.execute(select(func.count(Role.id), func.max(Role.updated_at))).one()
         routes = self.session.execute(
             select(func.count(EntryRoute.id), func.max(EntryRoute.updated_at))).one()
-        return int(roles[0]), roles[1], int(routes[0]), routes[1]
+        content = self.session.execute(
+            select(func.count(ContentItem.id), func.max(ContentItem.updated_at))).one()
+        return int(roles[0]), roles[1], int(routes[0]), routes[1], int(content[0]), content[1]

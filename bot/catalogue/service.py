@@ -10,8 +10,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from bot.catalogue.schema import band_rank
+from bot.catalogue.semantic import Confidence, Encode, Hit, SemanticIndex
 from bot.catalogue.unit_of_work import AbstractUnitOfWork
-from bot.catalogue.views import ContentView, PayRange, RoleView, RouteView
+from bot.catalogue.views import BandView, ContentView, PayRange, RoleView, RouteView
 from bot.catalogue.wording import unknown_role_term
 from bot.matching import Candidate, RoleEntry, RoleMatcher
 
@@ -25,6 +27,12 @@ class Resolution:
     carried_over: bool = False
     unknown_term: str | None = None
     suggestions: tuple[Candidate, ...] = field(default_factory=tuple)
+    described: bool = False  # found from what the job does, not its name
+
+
+# A role found by what it does must be clearly nearest; a weaker match is offered as buttons.
+DESCRIBED = Confidence(floor=0.5, lead=0.04)
+MAYBE_DESCRIBED = 0.4
 
 
 class CatalogueService:
@@ -34,6 +42,7 @@ class CatalogueService:
         refresh_seconds: float = 30.0,
         nation: str = "England",
         clock: Callable[[], float] = time.monotonic,
+        encode: Encode | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._refresh_seconds = refresh_seconds
@@ -44,6 +53,8 @@ class CatalogueService:
         self._route_matcher: RoleMatcher | None = None
         self._version: object = None
         self._checked_at = float("-inf")
+        self._encode = encode
+        self._indexes: tuple[object, SemanticIndex, SemanticIndex] | None = None
 
     # -- matcher, reloaded from the database when the roles change ---------------------------
     def matcher(self) -> RoleMatcher:
@@ -65,6 +76,42 @@ class CatalogueService:
                     self._version = version
             self._checked_at = now
             return self._matcher
+
+    # -- search by meaning, rebuilt with the matcher when the catalogue changes ------------------
+    def _semantic(self) -> tuple[SemanticIndex, SemanticIndex]:
+        self.matcher()
+        indexes = self._indexes
+        if indexes is not None and indexes[0] == self._version:
+            return indexes[1], indexes[2]
+        with self._lock:
+            version = self._version
+            if self._encode is None:
+                from bot.embeddings import encoder
+
+                self._encode = encoder().encode
+            with self._uow_factory() as uow:
+                roles = SemanticIndex(((r.slug, (f"{r.title}: {r.summary}", f"{r.title}: {r.day_to_day}"))
+                                       for r in uow.catalogue.list_roles()), self._encode)
+                answers = SemanticIndex(((c.slug, (*(c.aliases or ()), f"{c.title}. {c.summary}"))
+                                         for c in uow.catalogue.list_content()), self._encode)
+            self._indexes = (version, roles, answers)
+            return roles, answers
+
+    def describe(self, text: str, limit: int = 3) -> list[Hit]:
+        """Roles whose own description is nearest in meaning to ``text`` (slugs, scores)."""
+        return self._semantic()[0].rank(text, limit)
+
+    def search_answers(self, text: str, limit: int = 3) -> list[tuple[ContentView, float]]:
+        """Content and answer-bank items nearest in meaning to ``text``, best first."""
+        hits = self._semantic()[1].rank(text, limit)
+        with self._uow_factory() as uow:
+            items = {c.slug: ContentView.of(c) for c in uow.catalogue.list_content()}
+        return [(items[h.key], h.score) for h in hits if h.key in items]
+
+    def content_item(self, slug: str) -> ContentView | None:
+        with self._uow_factory() as uow:
+            item = next((c for c in uow.catalogue.list_content() if c.slug == slug), None)
+            return ContentView.of(item) if item else None
 
     # -- queries --------------------------------------------------------------------------------
     def role(self, slug: str) -> RoleView | None:
@@ -96,12 +143,25 @@ class CatalogueService:
             view = self.role(candidates[0].slug)
             if view:
                 return Resolution(view, alternatives=tuple(candidates[1:]))
+        described = self.describe(text or "")
+        if DESCRIBED.sure(described):  # "the one who fits artificial limbs"
+            view = self.role(described[0].key)
+            if view:
+                return Resolution(view, described=True)
         term = unknown_role_term(text or "")
         if term is None and current:
             view = self.role(current)
             if view:
                 return Resolution(view, carried_over=True)
-        return Resolution(None, unknown_term=term, suggestions=tuple(matcher.suggest(text or "")))
+        suggestions = tuple(matcher.suggest(text or ""))
+        if not suggestions and described and described[0].score >= MAYBE_DESCRIBED:
+            suggestions = tuple(self._candidate(h.key) for h in described
+                                if h.score >= MAYBE_DESCRIBED - 0.1)
+        return Resolution(None, unknown_term=term, suggestions=suggestions)
+
+    def _candidate(self, slug: str) -> Candidate:
+        view = self.role(slug)
+        return Candidate(slug, view.title if view else slug, 0.0, matched="", exact=False)
 
     def resolve_route(self, text: str, entity: str | None = None) -> RouteView | None:
         """The pathway (apprenticeship, T Level, cadets...) ``text`` asks about, if any."""
@@ -133,6 +193,12 @@ class CatalogueService:
     def pay(self, role: RoleView) -> PayRange | None:
         with self._uow_factory() as uow:
             return PayRange.for_role(role, uow.catalogue.pay_bands(self._nation))
+
+    def pay_table(self) -> list[BandView]:
+        """The latest year's Agenda for Change bands for this service's nation, lowest first."""
+        with self._uow_factory() as uow:
+            rows = [BandView.of(b) for b in uow.catalogue.pay_bands(self._nation)]
+        return sorted(rows, key=lambda b: band_rank(b.band))
 
     def role_count(self) -> int:
         with self._uow_factory() as uow:

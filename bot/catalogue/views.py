@@ -111,3 +111,19 @@ class PayRange:
         span = band_rank(self.band_max) - band_rank(self.band_min)
         joiner = " or " if span == 1 else " to "
         return f"bands {self.band_min}{joiner}{self.band_max}"
+
+
+@dataclass(frozen=True)
+class BandView:
+    """One row of the Agenda for Change pay table."""
+
+    band: str
+    minimum: int
+    maximum: int
+    pay_year: str
+    nation: str
+    source_url: str
+
+    @classmethod
+    def of(cls, row: PayBand) -> "BandView":
+        return cls(row.band, row.minimum, row.maximum, row.pay_year, row.nation, row.source_url)

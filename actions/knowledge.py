@@ -1,0 +1,63 @@
+"""Answers beyond one role's page: the answer bank, pay bands, and jobs of a kind."""
+from __future__ import annotations
+
+import re
+
+from rasa_sdk import Tracker
+
+from actions import services
+from actions.base import Events, ThreadedAction
+from bot.catalogue import guidance, kinds
+from bot.catalogue.answers import Reply
+from bot.catalogue.semantic import Confidence, Hit
+
+# An answer is given only when its question forms are clearly nearest; else the closest two.
+ANSWERED = Confidence(floor=0.55, lead=0.02)
+BAND_RE = re.compile(r"\b(?:band|b)\s*([1-9]|8\s*[a-d])\b", re.IGNORECASE)
+
+
+def _text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+class ActionAnswerQuestion(ThreadedAction):
+    def name(self) -> str:
+        return "action_answer_question"
+
+    def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
+        catalogue = services.catalogue()
+        chosen = next(tracker.get_latest_entity_values("answer"), None)
+        item = catalogue.content_item(chosen) if chosen else None
+        if item is not None:
+            return [guidance.answer(item)], []
+        found = catalogue.search_answers(_text(tracker), limit=3)
+        if ANSWERED.sure([Hit(c.slug, score) for c, score in found]):
+            return [guidance.answer(found[0][0], [c for c, _ in found[1:]])], []
+        return [guidance.not_sure([c for c, score in found if score >= ANSWERED.floor - 0.15])], []
+
+
+class ActionPayBands(ThreadedAction):
+    def name(self) -> str:
+        return "action_pay_bands"
+
+    def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
+        match = BAND_RE.search(_text(tracker))
+        band = match.group(1).replace(" ", "").lower() if match else None
+        return [guidance.pay_bands(services.catalogue().pay_table(), band)], []
+
+
+class ActionListRoles(ThreadedAction):
+    """Jobs of a kind, from the catalogue's areas, tags and routes; else by meaning."""
+
+    def name(self) -> str:
+        return "action_list_roles"
+
+    def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
+        catalogue = services.catalogue()
+        wanted = kinds.read_kind(_text(tracker))
+        if wanted is not None:
+            roles = [r for r in catalogue.roles() if wanted.keeps(r)]
+            return [guidance.role_list(kinds.label_with_start(wanted), roles)], []
+        hits = [h for h in catalogue.describe(_text(tracker), limit=6) if h.score >= 0.3]
+        roles = [r for r in (catalogue.role(h.key) for h in hits) if r is not None]
+        return [guidance.role_list("jobs that might fit", roles)], []

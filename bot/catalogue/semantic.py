@@ -1,0 +1,64 @@
+"""Search the catalogue by meaning: "the one who takes x-rays", "do student nurses get money".
+
+Each entry (a role, an answer-bank item) has one or more passages, embedded once with the
+shared sentence encoder (`bot.embeddings`); a query is ranked by its best cosine against each
+entry's passages. Built from the catalogue's own text, so a role or answer staff add is found
+without retraining.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+Encode = Callable[[Sequence[str]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Hit:
+    key: str
+    score: float
+
+
+class SemanticIndex:
+    def __init__(self, entries: Iterable[tuple[str, Sequence[str]]], encode: Encode) -> None:
+        keys: list[str] = []
+        passages: list[str] = []
+        for key, texts in entries:
+            for text in texts:
+                if text and text.strip():
+                    keys.append(key)
+                    passages.append(text.strip())
+        self._encode = encode
+        self._keys = np.array(keys, dtype=object)
+        self._unique = list(dict.fromkeys(keys))
+        self._vectors = encode(passages) if passages else np.zeros((0, 384), dtype=np.float32)
+
+    def __len__(self) -> int:
+        return len(self._unique)
+
+    def rank(self, query: str, limit: int = 3) -> list[Hit]:
+        """The entries nearest in meaning to ``query``, best first (one hit per entry)."""
+        if not self._unique or not query.strip():
+            return []
+        scores = self._vectors @ self._encode([query])[0]
+        best: dict[str, float] = {}
+        for key, score in zip(self._keys, scores):
+            if score > best.get(key, -1.0):
+                best[key] = float(score)
+        ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)[:limit]
+        return [Hit(k, s) for k, s in ranked]
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """When a top hit counts as the answer: a floor on its score and a lead over the next."""
+
+    floor: float
+    lead: float = 0.0
+
+    def sure(self, hits: Sequence[Hit]) -> bool:
+        if not hits or hits[0].score < self.floor:
+            return False
+        return len(hits) == 1 or hits[0].score - hits[1].score >= self.lead

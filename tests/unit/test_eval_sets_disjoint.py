@@ -1,0 +1,65 @@
+"""The held-out evaluation sets are never trained on: no exact or near duplicate (rapidfuzz
+ratio >= 90, after lower-casing and squashing spaces) of any of their messages is in the NLU
+training data or in the safeguarding layer's training messages."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from rapidfuzz import fuzz, process
+
+ROOT = Path(__file__).resolve().parents[2]
+NEAR = 90
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).lower().split())
+
+
+def training_texts() -> list[str]:
+    texts = []
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        for block in (yaml.safe_load(path.read_text()) or {}).get("nlu", []):
+            for line in (block.get("examples") or "").splitlines():
+                if line.strip().startswith("- "):
+                    texts.append(_norm(line.strip()[2:]))
+    safeguarding = ROOT / "bot" / "safeguarding_data" / "training.yml"
+    if safeguarding.exists():
+        texts += [_norm(m["text"]) for m in yaml.safe_load(safeguarding.read_text())["messages"]]
+    return texts
+
+
+def eval_texts() -> dict[str, list[str]]:
+    sets: dict[str, list[str]] = {}
+    for folder in ("nlu_eval", "safeguarding_eval"):
+        for path in sorted((ROOT / "tests" / folder).glob("*.yml")):
+            texts = []
+            for record in yaml.safe_load(path.read_text()) or []:
+                texts += [_norm(t) for t in record.get("turns", [])] if "turns" in record else [_norm(record["text"])]
+            sets[f"{folder}/{path.name}"] = texts
+    return sets
+
+
+EVAL = eval_texts()
+
+
+def test_there_are_evaluation_sets():
+    assert "nlu_eval/real_questions.yml" in EVAL
+    assert sum(map(len, EVAL.values())) >= 400
+
+
+@pytest.mark.parametrize("name", sorted(EVAL))
+def test_no_near_duplicate_in_training(name):
+    train = sorted(set(training_texts()))
+    # Single words and stock two-word replies ("yes please", "hi there") are answers, not
+    # questions: they are bound to recur, and the check is about questions.
+    held = [t for t in EVAL[name] if len(t.split()) > 2]
+    scores = process.cdist(held, train, scorer=fuzz.ratio, score_cutoff=NEAR, workers=-1)
+    clashes = [(held[i], train[j]) for i, j in zip(*scores.nonzero())]
+    assert not clashes, f"{len(clashes)} near duplicates, e.g. {clashes[:5]}"
+
+
+@pytest.mark.parametrize("name", sorted(EVAL))
+def test_no_exact_duplicate_in_training(name):
+    assert not set(EVAL[name]) & set(training_texts())
