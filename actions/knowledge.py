@@ -12,7 +12,7 @@ from bot.catalogue.answers import Reply
 from bot.catalogue.semantic import Confidence, Hit
 
 # An answer is given only when its question forms are clearly nearest; else the closest two.
-ANSWERED = Confidence(floor=0.55, lead=0.02)
+ANSWERED = Confidence(floor=0.6, lead=0.04)
 BAND_RE = re.compile(r"\b(?:band|b)\s*([1-9]|8\s*[a-d])\b", re.IGNORECASE)
 
 

@@ -47,6 +47,11 @@ class ValidateSuggestionForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
         events = []
+        if tracker.active_loop_name != self.form_name():  # starting: take what was already said
+            said = suggestions.read_statement(tracker.latest_message.get("text") or "")
+            events += [SlotSet(slot, value) for slot, value in said.items() if tracker.get_slot(slot) is None]
+            if said:
+                dispatcher.utter_message(text=suggestions.heard(said))
         for slot in QUESTIONS:
             value = tracker.get_slot(slot)
             if value is None or value in {o.value for o in QUESTIONS[slot].options}:

@@ -79,6 +79,50 @@ def parse_answer(slot: str, text: str) -> str | None:
     return None
 
 
+# What a first message already says ("i wanna help ppl but blood makes me faint"): stricter
+# than an answer to a question, so "help me choose" is not taken as "helping people".
+_STATEMENTS: dict[str, list[tuple[str, str]]] = {
+    "quiz_interest": [
+        ("tech", r"\b(computers?|tech|coding|code|programming|it stuff|gaming|data)\b"),
+        ("science", r"\b(science|biology|chemistry|physics|labs?|experiments?)\b"),
+        ("creative", r"\b(art|arts|arty|creative|music|drama|drawing|painting|design)\b"),
+        ("organising", r"\b(organis\w*|organiz\w*|admin|planning|spreadsheets?)\b"),
+        ("hands-on", r"\b(hands[- ]on|practical|fixing|building|making things)\b"),
+        ("people", r"\bhelp(ing)? (people|ppl|others|patients|kids|children)|\bcar(e|ing) for\b"
+                   r"|\b(work|working) with (people|ppl|patients)\b|\bpeople person\b"),
+    ],
+    "quiz_blood": [
+        ("no", r"\b(blood|needles?|gore|injur\w*)\b.{0,30}\b(faint|sick|scare|hate|can'?t|cant|"
+               r"gross|squeamish|no|not)\b|\b(hate|can'?t stand|cant stand|scared of|afraid of|"
+               r"faint at|squeamish)\b.{0,20}\b(blood|needles?|gore)\b|\bsqueamish\b"),
+        ("yes", r"\b(blood|gore)\b.{0,25}\b(fine|doesn'?t bother|dont mind|don'?t mind|ok)\b"
+                r"|\bnot squeamish\b"),
+    ],
+    "quiz_children": [
+        ("no", r"\b(not|don'?t|dont|hate|rather not)\b.{0,20}\b(kids|children|babies)\b"),
+        ("yes", r"\b(love|like|want to work with|wanna work with|good with)\b.{0,15}\b(kids|children|babies)\b"),
+    ],
+    "quiz_training": [
+        ("short", r"\b(don'?t|dont|do not|not)\b.{0,15}\b(want|wanna|do)\b.{0,15}\b(long|uni|university|degree)\b"
+                  r"|\bno (uni|degree|long degree)\b|\b(start|earn)\w* (soon|asap|straight away|right away|now)\b"
+                  r"|\bearn while\b"),
+        ("long", r"\b(don'?t mind|dont mind|happy to|fine with)\b.{0,20}\b(long|years|uni|degree)\b"),
+    ],
+}
+
+
+def read_statement(text: str) -> dict[str, str]:
+    """Quiz answers a message gives before being asked: {slot: value}, only what is clear."""
+    low = " ".join((text or "").lower().replace("’", "'").split())
+    found: dict[str, str] = {}
+    for slot, rules in _STATEMENTS.items():
+        for value, pattern in rules:
+            if re.search(pattern, low):
+                found[slot] = value
+                break
+    return found
+
+
 @dataclass(frozen=True)
 class Suggestion:
     role: RoleView
@@ -158,3 +202,24 @@ def render(suggestions: list[Suggestion]) -> list[Reply]:
         replies.append(Reply(text, (Button("Tell me more", payload("ask_role_info", s.role.slug)),
                                     Button("How do I get in?", payload("ask_role_entry", s.role.slug)))))
     return replies
+
+
+_HEARD = {("quiz_interest", "people"): "you like helping people",
+          ("quiz_interest", "science"): "you enjoy science", ("quiz_interest", "tech"): "you like tech",
+          ("quiz_interest", "creative"): "you're creative",
+          ("quiz_interest", "organising"): "you like organising things",
+          ("quiz_interest", "hands-on"): "you like practical work",
+          ("quiz_blood", "no"): "you'd rather avoid blood", ("quiz_blood", "yes"): "blood is fine",
+          ("quiz_children", "yes"): "you'd like to work with children",
+          ("quiz_children", "no"): "you'd rather not work with children",
+          ("quiz_training", "short"): "you'd like to start soon, without a long degree",
+          ("quiz_training", "long"): "a long training is fine"}
+
+
+def heard(said: dict[str, str]) -> str:
+    """'Got it: you like helping people and you'd rather avoid blood. I won't ask about those again.'"""
+    parts = [_HEARD[(slot, value)] for slot, value in said.items() if (slot, value) in _HEARD]
+    if not parts:
+        return ""
+    listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+    return f"Got it: {listed}. I won't ask about that again."

@@ -68,7 +68,8 @@ def _read_seed_dir(folder: Path) -> CatalogueData:
     pay = optional("pay_bands.yaml", None)
     return CatalogueData.model_validate({
         "roles": roles, "entry_routes": optional("entry_routes.yaml", []),
-        "content": optional("content.yaml", []), "pay_tables": [pay] if pay else []})
+        "content": optional("content.yaml", []) + optional("answers.yaml", []),
+        "pay_tables": [pay] if pay else []})
 
 
 def _read_roles_csv(path: Path) -> list[RoleData]:

@@ -32,7 +32,10 @@ INTEREST_TAGS = ("people", "science", "tech", "hands-on", "organising", "creativ
 TRAINING_TAGS = ("train-short", "train-medium", "train-long")
 TAGS: tuple[str, ...] = INTEREST_TAGS + ("patient-facing", "children", "blood") + TRAINING_TAGS
 
-CONTENT_TOPICS = ("care-leaver", "funding", "pathways", "general")
+# care-leaver, funding, pathways, general: support content; the rest: the answer bank
+# (answers.yaml), questions beyond one role's page, found by meaning from their aliases.
+CONTENT_TOPICS = ("care-leaver", "funding", "pathways", "general",
+                  "money", "applying", "eligibility", "working-life", "pay")
 
 ROUTE_KINDS = (
     "apprenticeship", "t-level", "access", "degree", "foundation-degree", "pre-employment",

@@ -35,7 +35,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "SentenceEmbeddingFeaturizer":
-        return cls(config, execution_context.node_name)
+        return cls(execution_context.node_name, config)
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:

@@ -1,6 +1,7 @@
 """The held-out evaluation sets are never trained on: no exact or near duplicate (rapidfuzz
 ratio >= 90, after lower-casing and squashing spaces) of any of their messages is in the NLU
-training data or in the safeguarding layer's training messages."""
+training data, the safeguarding layer's training messages, or the answer bank's question forms
+(which the answer search matches against)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,6 +28,8 @@ def training_texts() -> list[str]:
     safeguarding = ROOT / "bot" / "safeguarding_data" / "training.yml"
     if safeguarding.exists():
         texts += [_norm(m["text"]) for m in yaml.safe_load(safeguarding.read_text())["messages"]]
+    answers = ROOT / "bot" / "catalogue" / "seed" / "answers.yaml"
+    texts += [_norm(a) for item in yaml.safe_load(answers.read_text()) or [] for a in item.get("aliases", [])]
     return texts
 
 

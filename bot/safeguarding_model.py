@@ -1,0 +1,159 @@
+"""The learned safeguarding layer: logistic regression over sentence embeddings.
+
+Beside the rules in `bot/safeguarding.py` (precise, explainable, first person), this layer
+hears what the rules were never written for: "theyd all be fine without me", "my uncle does
+stuff to me at night", "not sure where ill be living next week". Three small models share the
+message's MiniLM vector (`bot.embeddings`):
+
+- is it a disclosure at all (binary, with a threshold calibrated on a held-back split of the
+  training messages so that recall comes first and false alarms stay rare);
+- which concern (13 classes, disclosures only);
+- is it urgent (immediate danger: an overdose taken, a plan for tonight, being hurt now).
+
+Trained from `bot/safeguarding_data/training.yml` (written for training only; the evaluation
+set in `tests/safeguarding_eval/` is never trained on). Training needs scikit-learn (the Rasa
+environment); using a trained layer needs only NumPy.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+TRAINING_FILE = Path(__file__).resolve().parent / "safeguarding_data" / "training.yml"
+
+
+class Risk(str, Enum):
+    """What a disclosure is about: the 13 concerns the help is chosen by."""
+
+    SUICIDE = "suicide"
+    SELF_HARM = "self_harm"
+    OVERDOSE = "overdose"
+    EATING_DISORDER = "eating_disorder"
+    PHYSICAL_ABUSE = "physical_abuse"
+    SEXUAL_ABUSE = "sexual_abuse"
+    EMOTIONAL_ABUSE = "emotional_abuse"
+    NEGLECT = "neglect"
+    GROOMING = "grooming"
+    EXPLOITATION = "exploitation"
+    DOMESTIC_ABUSE = "domestic_abuse"
+    HOMELESSNESS = "homelessness"
+    RUNNING_AWAY = "running_away"
+
+
+RISKS = tuple(Risk)
+# Recall first: the threshold is the highest that still hears this share of the held-back
+# disclosures, unless that lets through more false alarms than the cap allows.
+TARGET_RECALL = 0.99
+MAX_FALSE_ALARMS = 0.01
+
+
+@dataclass(frozen=True)
+class Reading:
+    flagged: bool
+    risk: Risk | None
+    urgent: bool
+    score: float  # P(disclosure)
+
+
+@dataclass
+class LearnedLayer:
+    flag_w: np.ndarray      # (384,)
+    flag_b: float
+    flag_threshold: float
+    risk_w: np.ndarray      # (13, 384)
+    risk_b: np.ndarray      # (13,)
+    urgent_w: np.ndarray    # (384,)
+    urgent_b: float
+    urgent_threshold: float
+
+    def read(self, vector: np.ndarray) -> Reading:
+        score = float(_sigmoid(vector @ self.flag_w + self.flag_b))
+        if score < self.flag_threshold:
+            return Reading(False, None, False, score)
+        risk = RISKS[int(np.argmax(self.risk_w @ vector + self.risk_b))]
+        urgent = float(_sigmoid(vector @ self.urgent_w + self.urgent_b)) >= self.urgent_threshold
+        return Reading(True, risk, urgent, score)
+
+    # -- persistence (plain arrays: no pickle) -------------------------------------------------
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        np.savez(buffer, flag_w=self.flag_w, flag_b=self.flag_b, flag_threshold=self.flag_threshold,
+                 risk_w=self.risk_w, risk_b=self.risk_b, urgent_w=self.urgent_w, urgent_b=self.urgent_b,
+                 urgent_threshold=self.urgent_threshold)
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "LearnedLayer":
+        a = np.load(io.BytesIO(data), allow_pickle=False)
+        return cls(a["flag_w"], float(a["flag_b"]), float(a["flag_threshold"]), a["risk_w"], a["risk_b"],
+                   a["urgent_w"], float(a["urgent_b"]), float(a["urgent_threshold"]))
+
+
+def _sigmoid(x: np.ndarray | float) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
+
+
+def read_training(path: Path = TRAINING_FILE) -> list[dict]:
+    import yaml
+
+    return list(yaml.safe_load(path.read_text())["messages"])
+
+
+@dataclass(frozen=True)
+class Calibration:
+    threshold: float
+    recall: float
+    false_alarms: float
+    held_back: int
+
+
+def calibrate(scores: np.ndarray, positive: np.ndarray) -> Calibration:
+    """The threshold on held-back scores: as many disclosures heard as the false-alarm cap
+    allows, and never fewer than `TARGET_RECALL` of them (recall comes first)."""
+    pos, neg = np.sort(scores[positive]), np.sort(scores[~positive])
+    for_recall = float(pos[int(np.floor((1 - TARGET_RECALL) * len(pos)))]) if len(pos) else 0.5
+    allowed = int(np.floor(MAX_FALSE_ALARMS * len(neg)))  # negatives that may score above it
+    for_alarms = float(neg[len(neg) - allowed - 1]) + 1e-6 if len(neg) > allowed else 0.0
+    threshold = min(for_recall, for_alarms)
+    return Calibration(threshold, float((scores[positive] >= threshold).mean()),
+                       float((scores[~positive] >= threshold).mean()), int(len(scores)))
+
+
+def train(messages: Sequence[dict], encode: Callable[[Sequence[str]], np.ndarray], seed: int = 42,
+          held_back: float = 0.2) -> tuple[LearnedLayer, Calibration]:
+    """Fit the three models; calibrate the disclosure threshold on a held-back split."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+
+    texts = [m["text"] for m in messages]
+    concern = np.array([m.get("concern", "none") for m in messages])
+    urgent = np.array([bool(m.get("urgent")) for m in messages])
+    vectors = encode(texts).astype(np.float64)
+    positive = concern != "none"
+
+    def flag_model() -> LogisticRegression:
+        return LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000, random_state=seed)
+
+    fit_idx, cal_idx = train_test_split(np.arange(len(texts)), test_size=held_back, random_state=seed,
+                                        stratify=concern)
+    probe = flag_model().fit(vectors[fit_idx], positive[fit_idx])
+    calibration = calibrate(probe.predict_proba(vectors[cal_idx])[:, 1], positive[cal_idx])
+    flag = flag_model().fit(vectors, positive)  # the final model sees every message
+
+    risk = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000, random_state=seed)
+    risk.fit(vectors[positive], concern[positive])
+    order = [list(risk.classes_).index(r.value) for r in RISKS]
+    hurry = LogisticRegression(C=2.0, class_weight="balanced", max_iter=2000, random_state=seed)
+    hurry.fit(vectors[positive], urgent[positive])
+    layer = LearnedLayer(
+        flag_w=flag.coef_[0].astype(np.float32), flag_b=float(flag.intercept_[0]),
+        flag_threshold=calibration.threshold,
+        risk_w=risk.coef_[order].astype(np.float32), risk_b=risk.intercept_[order].astype(np.float32),
+        urgent_w=hurry.coef_[0].astype(np.float32), urgent_b=float(hurry.intercept_[0]),
+        urgent_threshold=0.5)
+    return layer, calibration
