@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 
 from actions import services
 from actions.base import Events, ThreadedAction
-from bot.catalogue import guidance, kinds
+from bot.catalogue import answers, guidance, kinds
 from bot.catalogue.answers import Reply
 from bot.catalogue.semantic import Confidence, Hit
 
@@ -33,7 +34,16 @@ class ActionAnswerQuestion(ThreadedAction):
         found = catalogue.search_answers(_text(tracker), limit=3)
         if ANSWERED.sure([Hit(c.slug, score) for c, score in found]):
             return [guidance.answer(found[0][0], [c for c, _ in found[1:]])], []
+        route = catalogue.resolve_route(_text(tracker))
+        if route is not None:  # "can i do a t level in health": a way in, after all
+            return [guidance.route_info(route)], []
         return [guidance.not_sure([c for c, score in found if score >= ANSWERED.floor - 0.15])], []
+
+
+def pay_bands_reply(tracker: Tracker) -> Reply:
+    match = BAND_RE.search(_text(tracker))
+    band = match.group(1).replace(" ", "").lower() if match else None
+    return guidance.pay_bands(services.catalogue().pay_table(), band)
 
 
 class ActionPayBands(ThreadedAction):
@@ -41,9 +51,13 @@ class ActionPayBands(ThreadedAction):
         return "action_pay_bands"
 
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
-        match = BAND_RE.search(_text(tracker))
-        band = match.group(1).replace(" ", "").lower() if match else None
-        return [guidance.pay_bands(services.catalogue().pay_table(), band)], []
+        catalogue = services.catalogue()
+        named = catalogue.matcher().best(_text(tracker))
+        if named is not None and not BAND_RE.search(_text(tracker)):  # "what band is a porter"
+            role = catalogue.role(named.slug)
+            if role is not None:
+                return [answers.role_pay(role, catalogue.pay(role))], [SlotSet("role", role.slug)]
+        return [pay_bands_reply(tracker)], []
 
 
 class ActionListRoles(ThreadedAction):

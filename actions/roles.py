@@ -8,7 +8,9 @@ from rasa_sdk.events import SlotSet
 
 from actions import services
 from actions.base import Events, ThreadedAction
-from bot.catalogue import answers
+from bot.catalogue import answers, guidance
+from bot.catalogue.semantic import Hit
+from actions.knowledge import ANSWERED, pay_bands_reply
 from bot.catalogue.answers import Button, Reply, payload
 from bot.catalogue.views import RoleView
 
@@ -37,13 +39,21 @@ class RoleAction(ThreadedAction):
             current=tracker.get_slot("role"),
         )
         if found.role is None:
-            return [answers.unknown_role(found.unknown_term, found.suggestions)], []
+            return [self.without_role(tracker, found.unknown_term, found.suggestions)], []
         reply = answers.with_alternatives(self.reply(found.role), found.alternatives)
         return [reply, *self.extras(tracker)], [SlotSet("role", found.role.slug)]
 
     def extras(self, tracker: Tracker) -> list[Reply]:
         """Anything to add after the answer (e.g. care-leaver support, when opted in)."""
         return []
+
+    def without_role(self, tracker: Tracker, term: str | None, suggestions: tuple) -> Reply:
+        """No job named or described: an answer-bank item if one clearly fits, else ask which job."""
+        if not suggestions:
+            found = services.catalogue().search_answers(tracker.latest_message.get("text") or "", limit=2)
+            if ANSWERED.sure([Hit(c.slug, score) for c, score in found]):
+                return guidance.answer(found[0][0], [c for c, _ in found[1:]])
+        return answers.unknown_role(term, suggestions)
 
     @abc.abstractmethod
     def reply(self, role: RoleView) -> Reply: ...
@@ -90,3 +100,8 @@ class ActionRolePay(RoleAction):
 
     def reply(self, role: RoleView) -> Reply:
         return answers.role_pay(role, services.catalogue().pay(role))
+
+    def without_role(self, tracker: Tracker, term: str | None, suggestions: tuple) -> Reply:
+        if term is None and not suggestions:  # "how do nhs bands work": the pay table
+            return pay_bands_reply(tracker)
+        return super().without_role(tracker, term, suggestions)

@@ -30,7 +30,9 @@ EMBEDDING_KEY = "sentence_embedding"  # Message data only, never added to the ou
 class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {**DenseFeaturizer.get_default_config()}
+        # The vectors have length 1; `scale` weighs them against the n-gram counts beside them
+        # for a linear classifier (chosen by measurement, docs/nlu.md).
+        return {**DenseFeaturizer.get_default_config(), "scale": 1.0}
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -55,5 +57,5 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         vectors = encoder().encode([m.get(TEXT) for m in messages])
         for message, vector in zip(messages, vectors):
             message.set(EMBEDDING_KEY, vector)
-            message.add_features(Features(np.asarray(vector)[None, :], FEATURE_TYPE_SENTENCE,
+            message.add_features(Features(np.asarray(vector)[None, :] * self._config["scale"], FEATURE_TYPE_SENTENCE,
                                           TEXT, self._identifier))

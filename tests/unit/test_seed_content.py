@@ -22,7 +22,9 @@ TRUSTED_SUFFIXES = (".nhs.uk", ".nhs.scot", ".nhs.wales", ".gov.uk", "nhsemploye
                     "bacp.co.uk", "ukcp.org.uk", "babcp.com", "rpharms.com", "rcpath.org",
                     # Bodies that run an entry route: QAA (Access to HE), St John Ambulance (NHS
                     # Cadets) and the Medical Schools Council.
-                    "qaa.ac.uk", "sja.org.uk", "medschools.ac.uk")
+                    "qaa.ac.uk", "sja.org.uk", "medschools.ac.uk",
+                    # The Royal College of Surgeons; the Student Loans Company (a public body).
+                    "rcseng.ac.uk", "slc.co.uk")
 
 
 def trusted(url: str) -> bool:
