@@ -10,7 +10,7 @@ message's MiniLM vector (`bot.embeddings`):
 - which concern (13 classes, disclosures only);
 - is it urgent (immediate danger: an overdose taken, a plan for tonight, being hurt now).
 
-Trained from `bot/safeguarding_data/training.yml` (written for training only; the evaluation
+Trained from `bot/safeguarding_data/training*.yml` (written for training only; the evaluation
 set in `tests/safeguarding_eval/` is never trained on). Training needs scikit-learn (the Rasa
 environment); using a trained layer needs only NumPy.
 """
@@ -24,7 +24,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-TRAINING_FILE = Path(__file__).resolve().parent / "safeguarding_data" / "training.yml"
+TRAINING_DIR = Path(__file__).resolve().parent / "safeguarding_data"  # training*.yml
 
 
 class Risk(str, Enum):
@@ -98,10 +98,15 @@ def _sigmoid(x: np.ndarray | float) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
 
 
-def read_training(path: Path = TRAINING_FILE) -> list[dict]:
+def training_files(folder: Path = TRAINING_DIR) -> list[Path]:
+    return sorted(folder.glob("training*.yml"))
+
+
+def read_training(folder: Path = TRAINING_DIR) -> list[dict]:
+    """Every training message (each writer's file: training.yml, training_2.yml, ...)."""
     import yaml
 
-    return list(yaml.safe_load(path.read_text())["messages"])
+    return [m for path in training_files(folder) for m in yaml.safe_load(path.read_text())["messages"]]
 
 
 @dataclass(frozen=True)

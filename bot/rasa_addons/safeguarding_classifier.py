@@ -2,7 +2,7 @@
 
 Two layers, either is enough: the rules in `bot/safeguarding.py` (precise, explainable) and the
 learned layer in `bot/safeguarding_model.py` (logistic regression over the message's sentence
-embedding, trained here from `bot/safeguarding_data/training.yml`). It runs last in the
+embedding, trained here from `bot/safeguarding_data/training*.yml`). It runs last in the
 pipeline, after the intent classifier and the FallbackClassifier, so a disclosure wins over any
 other prediction in any state of the conversation (mid-form included). What was heard goes to
 the actions as two entities, `safeguarding_concern` (one per concern) and
@@ -26,7 +26,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.rasa_addons.sentence_features import EMBEDDING_KEY
 from bot.safeguarding import assess
-from bot.safeguarding_model import TRAINING_FILE, LearnedLayer, read_training, train
+from bot.safeguarding_model import TRAINING_DIR, LearnedLayer, read_training, train, training_files
 from bot.safeguarding_signals import Urgency, combine
 
 logger = logging.getLogger(__name__)
@@ -40,13 +40,15 @@ _FILE = "learned_layer.npz"
 class SafeguardingClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"training_file": str(TRAINING_FILE)}
+        return {"training_folder": str(TRAINING_DIR)}
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
         """Retrain when the training messages change (they are not Rasa training data)."""
-        path = Path(config.get("training_file") or TRAINING_FILE)
-        return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+        digest = hashlib.sha256()
+        for path in training_files(Path(config.get("training_folder") or TRAINING_DIR)):
+            digest.update(path.name.encode() + path.read_bytes())
+        return digest.hexdigest()
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  layer: LearnedLayer | None = None) -> None:
@@ -61,7 +63,7 @@ class SafeguardingClassifier(GraphComponent, IntentClassifier):
     def train(self, training_data: TrainingData) -> Resource:
         from bot.embeddings import encoder
 
-        self._layer, calibration = train(read_training(Path(self._config["training_file"])),
+        self._layer, calibration = train(read_training(Path(self._config["training_folder"])),
                                          encoder().encode)
         logger.info("safeguarding layer: threshold %.3f, held-back recall %.3f, false alarms %.3f (n=%d)",
                     calibration.threshold, calibration.recall, calibration.false_alarms,

@@ -25,8 +25,7 @@ def training_texts() -> list[str]:
             for line in (block.get("examples") or "").splitlines():
                 if line.strip().startswith("- "):
                     texts.append(_norm(line.strip()[2:]))
-    safeguarding = ROOT / "bot" / "safeguarding_data" / "training.yml"
-    if safeguarding.exists():
+    for safeguarding in sorted((ROOT / "bot" / "safeguarding_data").glob("training*.yml")):
         texts += [_norm(m["text"]) for m in yaml.safe_load(safeguarding.read_text())["messages"]]
     answers = ROOT / "bot" / "catalogue" / "seed" / "answers.yaml"
     texts += [_norm(a) for item in yaml.safe_load(answers.read_text()) or [] for a in item.get("aliases", [])]
