@@ -11,7 +11,23 @@ from actions.base import Events, ThreadedAction
 from bot.casework.service import record_flag
 from bot.catalogue.answers import Button, Reply, payload
 from bot.safeguarding import assess
+from bot.safeguarding_model import Risk
+from bot.safeguarding_signals import combine
 from bot.signposting import FOLLOW_UP, extra_help
+
+CONCERN_ENTITY, URGENCY_ENTITY = "safeguarding_concern", "safeguarding_urgency"
+
+
+def heard(tracker: Tracker) -> tuple[list[Risk], bool]:
+    """What the NLU's safeguarding check heard (bot/rasa_addons/safeguarding_classifier.py)."""
+    known = {r.value: r for r in Risk}
+    concerns = [known[v] for v in tracker.get_latest_entity_values(CONCERN_ENTITY) if v in known]
+    urgent = "urgent" in set(tracker.get_latest_entity_values(URGENCY_ENTITY))
+    if not concerns:  # the intent classifier's own call, or an older model: ask the rules
+        text = tracker.latest_message.get("text") or ""
+        said = combine(assess(text), None, text)
+        concerns, urgent = list(said.concerns), urgent or said.urgent
+    return concerns, urgent
 
 logger = logging.getLogger(__name__)
 
@@ -21,11 +37,13 @@ class ActionSafeguarding(ThreadedAction):
         return "action_safeguarding"
 
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
-        concerns = assess(tracker.latest_message.get("text") or "").concerns
-        replies = [Reply("\n".join(extra_help(concerns)))] if extra_help(concerns) else []
+        concerns, urgent = heard(tracker)
+        lines = extra_help(concerns, urgent)
+        replies = [Reply("\n".join(lines))] if lines else []
         try:  # the person's help never waits on, or fails with, the database
             record_flag(services.uow_factory(), channel=tracker.get_latest_input_channel() or "unknown",
-                        sender_id=tracker.sender_id, concerns=[c.value for c in concerns] or ["unspecified"])
+                        sender_id=tracker.sender_id, concerns=[c.value for c in concerns] or ["unspecified"],
+                        urgent=urgent)
         except Exception:  # noqa: BLE001
             logger.exception("could not record a safeguarding flag")
         buttons = (Button("Carry on", payload("carry_on")),

@@ -46,7 +46,7 @@ def main() -> int:
 
     def verdicts(text: str) -> dict[str, bool]:
         rules = assess(text)
-        reading = layer.read(encoder().encode_one(text))
+        reading = layer.read(text, encoder().encode_one(text))
         return {"rules": rules.flagged, "learned": reading.flagged,
                 "both": combine(rules, reading, text).flagged}
 
@@ -58,7 +58,7 @@ def main() -> int:
             heard[k][item["concern"]].append(v[k])
             heard[k]["(single messages)"].append(v[k])
         if item.get("urgent"):
-            rules, reading = assess(item["text"]), layer.read(encoder().encode_one(item["text"]))
+            rules, reading = assess(item["text"]), layer.read(item["text"], encoder().encode_one(item["text"]))
             urgent_heard.append(combine(rules, reading, item["text"]).urgent)
     early_alarms = {k: 0 for k in LAYERS}
     early_turns = 0

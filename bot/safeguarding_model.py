@@ -11,8 +11,8 @@ message's MiniLM vector (`bot.embeddings`):
 - is it urgent (immediate danger: an overdose taken, a plan for tonight, being hurt now).
 
 Trained from `bot/safeguarding_data/training*.yml` (written for training only; the evaluation
-set in `tests/safeguarding_eval/` is never trained on). Training needs scikit-learn (the Rasa
-environment); using a trained layer needs only NumPy.
+set in `tests/safeguarding_eval/` is never trained on). It runs in the Rasa server, whose
+environment has scikit-learn; the trained layer is stored as plain arrays (no pickle).
 """
 from __future__ import annotations
 
@@ -60,9 +60,20 @@ class Reading:
     score: float  # P(disclosure)
 
 
+def _characters(vocabulary=None):
+    """Character n-grams (tf-idf) beside the embedding: slang and spellings MiniLM splits badly
+    ("sh'd", "kms", "unalive", "od"). Chosen by cross-validation on the training messages."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2,
+                           vocabulary=vocabulary)
+
+
 @dataclass
 class LearnedLayer:
-    flag_w: np.ndarray      # (384,)
+    chars: np.ndarray       # (V,) the character n-grams, in column order
+    idf: np.ndarray         # (V,)
+    flag_w: np.ndarray      # (V + 384,): n-grams, then the embedding
     flag_b: float
     flag_threshold: float
     risk_w: np.ndarray      # (13, 384)
@@ -71,8 +82,23 @@ class LearnedLayer:
     urgent_b: float
     urgent_threshold: float
 
-    def read(self, vector: np.ndarray) -> Reading:
-        score = float(_sigmoid(vector @ self.flag_w + self.flag_b))
+    def __post_init__(self) -> None:
+        self._vectorizer = None
+
+    def _char_features(self, texts: Sequence[str]):
+        if self._vectorizer is None:
+            vectorizer = _characters(vocabulary=[str(c) for c in self.chars])
+            vectorizer.idf_ = self.idf
+            self._vectorizer = vectorizer
+        return self._vectorizer.transform(texts)
+
+    def score(self, text: str, vector: np.ndarray) -> float:
+        n = len(self.chars)
+        chars = self._char_features([text])
+        return float(_sigmoid(chars.dot(self.flag_w[:n])[0] + vector @ self.flag_w[n:] + self.flag_b))
+
+    def read(self, text: str, vector: np.ndarray) -> Reading:
+        score = self.score(text, vector)
         if score < self.flag_threshold:
             return Reading(False, None, False, score)
         risk = RISKS[int(np.argmax(self.risk_w @ vector + self.risk_b))]
@@ -82,7 +108,7 @@ class LearnedLayer:
     # -- persistence (plain arrays: no pickle) -------------------------------------------------
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
-        np.savez(buffer, flag_w=self.flag_w, flag_b=self.flag_b, flag_threshold=self.flag_threshold,
+        np.savez(buffer, chars=self.chars, idf=self.idf, flag_w=self.flag_w, flag_b=self.flag_b, flag_threshold=self.flag_threshold,
                  risk_w=self.risk_w, risk_b=self.risk_b, urgent_w=self.urgent_w, urgent_b=self.urgent_b,
                  urgent_threshold=self.urgent_threshold)
         return buffer.getvalue()
@@ -90,7 +116,7 @@ class LearnedLayer:
     @classmethod
     def from_bytes(cls, data: bytes) -> "LearnedLayer":
         a = np.load(io.BytesIO(data), allow_pickle=False)
-        return cls(a["flag_w"], float(a["flag_b"]), float(a["flag_threshold"]), a["risk_w"], a["risk_b"],
+        return cls(a["chars"], a["idf"], a["flag_w"], float(a["flag_b"]), float(a["flag_threshold"]), a["risk_w"], a["risk_b"],
                    a["urgent_w"], float(a["urgent_b"]), float(a["urgent_threshold"]))
 
 
@@ -141,14 +167,23 @@ def train(messages: Sequence[dict], encode: Callable[[Sequence[str]], np.ndarray
     vectors = encode(texts).astype(np.float64)
     positive = concern != "none"
 
+    from scipy.sparse import csr_matrix, hstack
+
     def flag_model() -> LogisticRegression:
-        return LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000, random_state=seed)
+        return LogisticRegression(C=10.0, class_weight="balanced", max_iter=3000, random_state=seed)
+
+    def features(chars, idx):
+        return hstack([chars.transform([texts[i] for i in idx]), csr_matrix(vectors[idx])]).tocsr()
 
     fit_idx, cal_idx = train_test_split(np.arange(len(texts)), test_size=held_back, random_state=seed,
                                         stratify=concern)
-    probe = flag_model().fit(vectors[fit_idx], positive[fit_idx])
-    calibration = calibrate(probe.predict_proba(vectors[cal_idx])[:, 1], positive[cal_idx])
-    flag = flag_model().fit(vectors, positive)  # the final model sees every message
+    probe_chars = _characters().fit([texts[i] for i in fit_idx])
+    probe = flag_model().fit(features(probe_chars, fit_idx), positive[fit_idx])
+    calibration = calibrate(probe.predict_proba(features(probe_chars, cal_idx))[:, 1], positive[cal_idx])
+    every = np.arange(len(texts))
+    chars = _characters().fit(texts)  # the final model sees every message
+    flag = flag_model().fit(features(chars, every), positive)
+    vocabulary = np.array(sorted(chars.vocabulary_, key=chars.vocabulary_.get))
 
     risk = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000, random_state=seed)
     risk.fit(vectors[positive], concern[positive])
@@ -156,6 +191,7 @@ def train(messages: Sequence[dict], encode: Callable[[Sequence[str]], np.ndarray
     hurry = LogisticRegression(C=2.0, class_weight="balanced", max_iter=2000, random_state=seed)
     hurry.fit(vectors[positive], urgent[positive])
     layer = LearnedLayer(
+        chars=vocabulary, idf=chars.idf_.astype(np.float64),
         flag_w=flag.coef_[0].astype(np.float32), flag_b=float(flag.intercept_[0]),
         flag_threshold=calibration.threshold,
         risk_w=risk.coef_[order].astype(np.float32), risk_b=risk.intercept_[order].astype(np.float32),

@@ -243,7 +243,9 @@ def casework(factory: sessionmaker[Session]) -> dict:
                                .group_by(SafeguardingFlag.status)).all())
         handoffs = dict(s.execute(select(HandoffRequest.status, func.count(HandoffRequest.id))
                                   .group_by(HandoffRequest.status)).all())
-    return {"flags": flags, "handoffs": handoffs}
+        urgent = s.scalar(select(func.count(SafeguardingFlag.id)).where(
+            SafeguardingFlag.urgency == "urgent", SafeguardingFlag.status == "open")) or 0
+    return {"flags": flags, "handoffs": handoffs, "urgent_open": urgent}
 
 
 def context(factory: sessionmaker[Session], tracker_url: str) -> dict:
@@ -254,7 +256,8 @@ def context(factory: sessionmaker[Session], tracker_url: str) -> dict:
     sessions = bookings_by_session(factory)
     roles = [(health["titles"][slug], {"conversations": n}) for slug, n in talk["roles"]
              if slug in health["titles"]]
-    open_work = [("Safeguarding flags", {k: work["flags"].get(k, 0) for k in ("open", "acknowledged")}),
+    open_work = [("Safeguarding flags", {"urgent, open": work["urgent_open"],
+                                         **{k: work["flags"].get(k, 0) for k in ("open", "acknowledged")}}),
                  ("Handoff requests", {k: work["handoffs"].get(k, 0) for k in ("open", "acknowledged")})]
     return {
         "pay": pay_status(factory), "health": health, "tracker": talk["available"],

@@ -54,8 +54,11 @@ class SafeguardingFlagAdmin(_CaseworkBase, model=SafeguardingFlag):
 
     name, name_plural, icon = "Safeguarding flag", "Safeguarding flags", "fa-solid fa-shield-heart"
     column_list = [SafeguardingFlag.id, SafeguardingFlag.created_at, SafeguardingFlag.channel,
-                   SafeguardingFlag.concerns, SafeguardingFlag.status, SafeguardingFlag.handled_by]
-    column_filters = [AllUniqueStringValuesFilter(SafeguardingFlag.status)]
+                   SafeguardingFlag.urgency, SafeguardingFlag.concerns, SafeguardingFlag.status,
+                   SafeguardingFlag.handled_by]
+    column_filters = [AllUniqueStringValuesFilter(SafeguardingFlag.status),
+                      AllUniqueStringValuesFilter(SafeguardingFlag.urgency)]
+    column_formatters = {"urgency": lambda m, a: "URGENT" if m.urgency == "urgent" else "standard"}
 
 
 class HandoffRequestAdmin(_CaseworkBase, model=HandoffRequest):

@@ -19,6 +19,9 @@ class SafeguardingFlag(Base):
     channel: Mapped[str] = mapped_column(String(40))
     sender_id: Mapped[str] = mapped_column(String(128), index=True)
     concerns: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # "urgent": immediate danger (999 / A&E was given first); else "standard"
+    urgency: Mapped[str] = mapped_column(String(20), default="standard", server_default="standard",
+                                         index=True)
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     handled_by: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -26,7 +29,8 @@ class SafeguardingFlag(Base):
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
 
     def __str__(self) -> str:
-        return f"Flag {self.id} ({', '.join(self.concerns)})"
+        urgent = "URGENT: " if self.urgency == "urgent" else ""
+        return f"Flag {self.id} ({urgent}{', '.join(self.concerns)})"
 
 
 class HandoffRequest(Base):

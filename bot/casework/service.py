@@ -9,10 +9,12 @@ from bot.contact import Contact
 
 
 def record_flag(uow_factory: Callable[[], AbstractUnitOfWork], *, channel: str, sender_id: str,
-                concerns: list[str]) -> int:
-    """Store a safeguarding flag: who (conversation id), where, what kind. Never the message."""
+                concerns: list[str], urgent: bool = False) -> int:
+    """Store a safeguarding flag: who (conversation id), where, what kind, how urgent. Never the
+    message."""
     with uow_factory() as uow:
-        flag = SafeguardingFlag(channel=channel[:40], sender_id=sender_id[:128], concerns=concerns)
+        flag = SafeguardingFlag(channel=channel[:40], sender_id=sender_id[:128], concerns=concerns,
+                                urgency="urgent" if urgent else "standard")
         uow.casework.add(flag)
         uow.commit()
         return flag.id

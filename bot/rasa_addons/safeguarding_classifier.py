@@ -95,7 +95,7 @@ class SafeguardingClassifier(GraphComponent, IntentClassifier):
                     from bot.embeddings import encoder
 
                     vector = encoder().encode_one(text)
-                reading = self._layer.read(vector)
+                reading = self._layer.read(text, vector)
             heard = combine(assess(text), reading, text)
             if not heard.flagged:
                 continue

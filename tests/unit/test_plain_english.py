@@ -32,7 +32,7 @@ def test_response_template_is_short(name):
 
 def test_fixed_wording_in_code_is_plain_english():
     from actions.handoff import NO_CONSENT
-    from bot.signposting import COUNCIL, FOLLOW_UP, NOT_YOUR_FAULT, SHELTER
+    from bot.signposting import COUNCIL, FOLLOW_UP, NOT_YOUR_FAULT, SECRETS, URGENT
 
-    for text in (NO_CONSENT, FOLLOW_UP, SHELTER, COUNCIL, NOT_YOUR_FAULT):
+    for text in (NO_CONSENT, FOLLOW_UP, COUNCIL, NOT_YOUR_FAULT, SECRETS, URGENT):
         assert ease(text) >= 60, text
