@@ -29,4 +29,8 @@ class ActionPathwayInfo(ThreadedAction):
             if ANSWERED.sure([Hit(c.slug, score) for c, score in found]):  # "do student nurses get paid"
                 return [guidance.answer(found[0][0], [c for c, _ in found[1:]])], []
             return [guidance.pathways_menu(catalogue.routes())], []
+        named = catalogue.matcher().best(tracker.latest_message.get("text") or "")
+        role = catalogue.role(named.slug) if named else None
+        if role is not None:  # "are there any paramedic apprenticeships": that job's way in
+            return [guidance.role_route(role, route)], [SlotSet("role", role.slug)]
         return [guidance.route_info(route)], []

@@ -6,7 +6,7 @@ stuff to me at night", "not sure where ill be living next week". Three small mod
 message's MiniLM vector (`bot.embeddings`):
 
 - is it a disclosure at all (binary, with a threshold calibrated on a held-back split of the
-  training messages so that recall comes first and false alarms stay rare);
+  training messages so that false alarms stay rare);
 - which concern (13 classes, disclosures only);
 - is it urgent (immediate danger: an overdose taken, a plan for tonight, being hurt now).
 
@@ -46,9 +46,7 @@ class Risk(str, Enum):
 
 
 RISKS = tuple(Risk)
-# Recall first: the threshold is the highest that still hears this share of the held-back
-# disclosures, unless that lets through more false alarms than the cap allows.
-TARGET_RECALL = 0.99
+# At most this share of held-back harmless messages may be flagged (see `calibrate`).
 MAX_FALSE_ALARMS = 0.01
 
 
@@ -144,13 +142,15 @@ class Calibration:
 
 
 def calibrate(scores: np.ndarray, positive: np.ndarray) -> Calibration:
-    """The threshold on held-back scores: as many disclosures heard as the false-alarm cap
-    allows, and never fewer than `TARGET_RECALL` of them (recall comes first)."""
+    """The threshold on held-back scores: the lowest (so the most disclosures heard) that lets
+    through at most `MAX_FALSE_ALARMS` of the held-back harmless messages.
+
+    A false alarm is not free: it answers a young person's career question with helplines
+    instead of the answer, so the cap comes first; the rules, which are precise, sit beside
+    this layer for the disclosures it misses."""
     pos, neg = np.sort(scores[positive]), np.sort(scores[~positive])
-    for_recall = float(pos[int(np.floor((1 - TARGET_RECALL) * len(pos)))]) if len(pos) else 0.5
     allowed = int(np.floor(MAX_FALSE_ALARMS * len(neg)))  # negatives that may score above it
-    for_alarms = float(neg[len(neg) - allowed - 1]) + 1e-6 if len(neg) > allowed else 0.0
-    threshold = min(for_recall, for_alarms)
+    threshold = float(neg[len(neg) - allowed - 1]) + 1e-6 if len(neg) > allowed else 0.5
     return Calibration(threshold, float((scores[positive] >= threshold).mean()),
                        float((scores[~positive] >= threshold).mean()), int(len(scores)))
 

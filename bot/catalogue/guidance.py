@@ -120,3 +120,30 @@ def not_sure(closest: list[ContentView]) -> Reply:
     return Reply("I'm not sure I have the right answer to that. Is it one of these? If not, a "
                  "person from our careers team can help.",
                  buttons + (Button("Talk to a person", payload("request_human")),))
+
+
+# -- a job and a way in together: "is there a nursing apprenticeship" ---------------------------
+def role_route(role: RoleView, route: RouteView) -> Reply:
+    """Whether ``role`` has a way in of ``route``'s kind: the matching routes, or what there is."""
+    name = role.title.lower()
+    same_kind = [r for r in role.routes if r.kind == route.kind]
+    ways = "; ".join(r.name for r in role.routes) or "see the source"
+    if same_kind:
+        lines = [f"Yes. You can become {_a(name)} {name} through: "
+                 + "; ".join(r.name.lower() for r in same_kind) + "."]
+        lines += [f"{r.name}: {r.summary}" for r in same_kind[:2]]
+        others = [r.name for r in role.routes if r not in same_kind]
+        if others:
+            lines.append("Other ways in: " + "; ".join(others) + ".")
+    else:
+        lines = [f"Not for {_a(name)} {name}, as far as I know: the usual ways in are {ways}.",
+                 f"{route.name}s do lead into other NHS jobs. Ask me about jobs you can start "
+                 f"through one."]
+    lines.append(_checked(role.source_url, role.reviewed_on))
+    buttons = (Button(f"How to become {_a(name)} {name}", payload("ask_role_entry", role.slug)),
+               Button("Plan my route", payload("plan_pathway", role.slug)))
+    return Reply("\n\n".join(lines), buttons)
+
+
+def _a(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"

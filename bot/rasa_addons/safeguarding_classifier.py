@@ -44,8 +44,10 @@ class SafeguardingClassifier(GraphComponent, IntentClassifier):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
-        """Retrain when the training messages change (they are not Rasa training data)."""
-        digest = hashlib.sha256()
+        """Retrain when the training messages or the training code change (Rasa sees neither)."""
+        import bot.safeguarding_model as model
+
+        digest = hashlib.sha256(Path(model.__file__).read_bytes())
         for path in training_files(Path(config.get("training_folder") or TRAINING_DIR)):
             digest.update(path.name.encode() + path.read_bytes())
         return digest.hexdigest()
@@ -78,7 +80,7 @@ class SafeguardingClassifier(GraphComponent, IntentClassifier):
         try:
             with model_storage.read_from(resource) as folder:
                 layer = LearnedLayer.from_bytes((folder / _FILE).read_bytes())
-        except (ValueError, FileNotFoundError):
+        except (ValueError, KeyError, FileNotFoundError):
             logger.warning("no learned safeguarding layer in the model: rules only")
             layer = None
         return cls(config, model_storage, resource, layer)

@@ -33,3 +33,16 @@ def test_holdout_intent_accuracy(tmp_path):
     accuracy, macro_f1 = summary(holdout_report(tmp_path))
     print(f"held-out intent accuracy {accuracy:.1%}, macro F1 {macro_f1:.3f}")
     assert accuracy >= 0.92
+
+
+def test_real_questions_intent_accuracy(tmp_path):
+    """The set written from public questions by another hand (tests/nlu_eval/): the figure that
+    counts. Floors at today's measured level (docs/nlu.md), so understanding can't slip back."""
+    from bench.nlu_report import real_questions_report
+
+    if not MODEL.exists():
+        pytest.fail("no trained model: run `make train`")
+    accuracy, macro_f1 = summary(real_questions_report(tmp_path))
+    print(f"real questions: intent accuracy {accuracy:.1%}, macro F1 {macro_f1:.3f}")
+    assert accuracy >= 0.89
+    assert macro_f1 >= 0.92
