@@ -43,5 +43,15 @@ class ThreadedAction(Action, abc.ABC):
             logger.exception("action %s failed", self.name())
             dispatcher.utter_message(text=self.apology, buttons=self.apology_buttons)
             return []
-        send(dispatcher, replies)
+        send(dispatcher, replies + self.follow_ups(tracker))
         return events
+
+    def follow_ups(self, tracker: Tracker) -> list[Reply]:
+        """Offers that follow the answer, never replace it (e.g. care-leaver support when care
+        is mentioned in passing)."""
+        if self.name() in {"action_care_leaver_optin", "action_care_leaver_support",
+                           "action_care_leaver_optout", "action_safeguarding"}:
+            return []
+        from actions.roles import care_follow_up
+
+        return care_follow_up(tracker)

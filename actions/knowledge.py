@@ -31,13 +31,15 @@ class ActionAnswerQuestion(ThreadedAction):
         item = catalogue.content_item(chosen) if chosen else None
         if item is not None:
             return [guidance.answer(item)], []
+        named = catalogue.matcher().best(_text(tracker))  # "do paramedic students get the LSF"
+        keep_role = [SlotSet("role", named.slug)] if named else []
         found = catalogue.search_answers(_text(tracker), limit=3)
         if ANSWERED.sure([Hit(c.slug, score) for c, score in found]):
-            return [guidance.answer(found[0][0], [c for c, _ in found[1:]])], []
+            return [guidance.answer(found[0][0], [c for c, _ in found[1:]])], keep_role
         route = catalogue.resolve_route(_text(tracker))
         if route is not None:  # "can i do a t level in health": a way in, after all
-            return [guidance.route_info(route)], []
-        return [guidance.not_sure([c for c, score in found if score >= ANSWERED.floor - 0.15])], []
+            return [guidance.route_info(route)], keep_role
+        return [guidance.not_sure([c for c, score in found if score >= ANSWERED.floor - 0.15])], keep_role
 
 
 def pay_bands_reply(tracker: Tracker) -> Reply:

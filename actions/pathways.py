@@ -4,12 +4,13 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
 from actions.base import Events, ThreadedAction, send
-from actions.roles import care_leaver_note
+from actions.roles import care_follow_up, care_leaver_note
 from bot import pathways
 from bot.catalogue.answers import Button, Reply
 
@@ -28,6 +29,21 @@ class ActionAskCurrentStage(Action):
 class ValidatePathwayForm(FormValidationAction):
     def name(self) -> str:
         return "validate_pathway_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        events: list[dict[str, Any]] = []
+        if tracker.active_loop_name != self.form_name():  # starting: take what was already said
+            text = tracker.latest_message.get("text") or ""
+            named = services.catalogue().matcher().best(text)
+            if named is not None:  # "plan my route to becoming a midwife"
+                events.append(SlotSet("role", named.slug))
+            stage = pathways.parse_stage(text)
+            if stage is not None and not tracker.get_slot("current_stage"):
+                events.append(SlotSet("current_stage", stage))
+            send(dispatcher, care_follow_up(tracker))
+        tracker.add_slots(events)
+        return events + await super().run(dispatcher, tracker, domain)
 
     async def validate_role(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import abc
+import re
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -22,6 +23,23 @@ def care_leaver_note(tracker: Tracker) -> list[Reply]:
     return [Reply("As a care leaver, you may get extra money and support to train, like bursaries "
                   "for college, apprenticeships and university.",
                   (Button("Support for care leavers", payload("ask_care_leaver_support")),))]
+
+
+CARE_MENTION = re.compile(r"\b(left care|leaving care|(i was|i am|i'?m|im|grew up|been|lived|living) in "
+                          r"care|care leaver|care experienced|care-experienced|"
+                          r"(my|live with|living with|with my) foster\w*|i was fostered|i'?m fostered|"
+                          r"children'?s home|my personal adviser)\b", re.IGNORECASE)
+
+
+def care_follow_up(tracker: Tracker) -> list[Reply]:
+    """Someone mentions care in passing ("I live with foster carers, can I come to a CV
+    workshop?"): their question is answered, and the care-leaver offer follows, never instead."""
+    text = tracker.latest_message.get("text") or ""
+    if tracker.get_slot("care_leaver") or not CARE_MENTION.search(text):
+        return []
+    return [Reply("You mentioned care. If you've been in care, there's extra money and support to "
+                  "help you train and work in the NHS. Would you like to hear about it?",
+                  (Button("Support for care leavers", payload("care_leaver_optin")),))]
 
 
 def role_entity(tracker: Tracker) -> str | None:

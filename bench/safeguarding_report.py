@@ -80,7 +80,8 @@ def main() -> int:
             alarms[k] += v[k]
     report = {
         "calibration": {"threshold": calibration.threshold, "held_back_recall": calibration.recall,
-                        "held_back_false_alarms": calibration.false_alarms},
+                        "held_back_false_alarms": calibration.false_alarms,
+                        "rule_support": calibration.support},
         "recall": {k: {c: sum(v) / len(v) for c, v in sorted(heard[k].items())} for k in LAYERS},
         "overall_recall": {k: sum(sum(v) for c, v in heard[k].items() if not c.startswith("("))
                            / sum(len(v) for c, v in heard[k].items() if not c.startswith("("))
@@ -95,7 +96,8 @@ def main() -> int:
         print(json.dumps(report, indent=1))
         return 0
     print(f"learned layer threshold {calibration.threshold:.3f} (held-back recall "
-          f"{calibration.recall:.1%}, false alarms {calibration.false_alarms:.1%})")
+          f"{calibration.recall:.1%}, false alarms {calibration.false_alarms:.1%}); a rule match "
+          f"needs a learned score of at least {calibration.support:.3f}")
     print("| concern | rules | learned | both |\n|---|---|---|---|")
     for concern in report["recall"]["both"]:
         print(f"| {concern} | " + " | ".join(f"{report['recall'][k][concern]:.1%}" for k in LAYERS) + " |")

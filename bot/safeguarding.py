@@ -224,7 +224,10 @@ _RULES: list[tuple[tuple[Concern, ...], re.Pattern[str]]] = [(c, re.compile(p)) 
             r"|\b(?:punch(?:es|ed|ing)?|slap(?:s|ped|ping)?|chok(?:es|ed|ing)|strangl(?:es|ed|ing)|abus(?:es|"
             r"ed|ing)|rap(?:es|ed|ing)|grab(?:s|bed|bing)|batter(?:s|ed|ing)?|molest(?:s|ed|ing)?|groom(?:s|"
             r"ed|ing)|blackmail(?:s|ed|ing)?|stalk(?:s|ed|ing)|whip(?:s|ped)?|smack(?:s|ed|ing)?|"
-            r"starv(?:es|ed|ing)|threaten(?:s|ed|ing)?) me\b|\block(?:s|ed)? me (?:in|out)\b"),
+            r"starv(?:es|ed|ing)|threaten(?:s|ed|ing)?) me\b|\block(?:s|ed)? me (?:in|out)\b"
+            r"|\b(?:threw|throws?|throwing|shov(?:es|ed|ing)|push(?:es|ed|ing)|slam(?:s|med|ming)|"
+            r"chuck(?:s|ed|ing)|drag(?:s|ged|ging)) me (?:into|against|across|onto|down|to) (?:the |a |my )?"
+            r"(?:wall|door|floor|ground|table|cupboard|wardrobe|window|stairs|fridge|radiator|bed|sofa)\b"),
     ((_A,), r"\bi (?:was|have been|got|am being|been|am|get|keep getting) (?:raped|molested|sexually "
             r"(?:abused|assaulted)|assaulted|groomed|trafficked|exploited|abused|attacked|stabbed|beaten up|"
             r"battered|strangled|choked|threatened|blackmailed)\b|\bbeing (?:abused|groomed|hit|hurt|beaten|"

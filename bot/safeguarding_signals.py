@@ -54,7 +54,10 @@ def combine(rules: Assessment, learned: Reading | None, text: str = "") -> Heard
     concerns: list[Risk] = []
     if learned is not None and learned.flagged and learned.risk is not None:
         concerns.append(learned.risk)
-    for concern in rules.concerns:
+    # The rules are precise but literal: a match the learned layer scores as plainly harmless
+    # ("what does a nurse do for patients who self harm") is career talk.
+    vetoed = learned is not None and not learned.flagged and learned.score < learned.support
+    for concern in ([] if vetoed else rules.concerns):
         risk = _FROM_RULES[concern]
         # the learned layer's kind of abuse is more specific than the rules' "abuse"
         if risk is Risk.PHYSICAL_ABUSE and _ABUSE & set(concerns):
