@@ -9,13 +9,15 @@ PYTHON310 ?= $(shell for p in python3.10 $(wildcard /root/.pyenv/versions/3.10.*
 APP := .venv/bin/python
 RASA := .venv-rasa/bin/rasa
 MODEL := models/careers.tar.gz
-TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
+  $(wildcard bot/safeguarding_data/training*.yml) bot/safeguarding_model.py \
+  bot/rasa_addons/safeguarding_classifier.py bot/rasa_addons/sentence_features.py bot/embeddings.py
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install run test train validate unit rasa-test migrate bench nlu-report clean python310
+.PHONY: help install run test train validate unit rasa-test migrate bench nlu-report safeguarding-report clean python310
 .PHONY: run-scaled scale-test
 
 help:  ## list the targets
@@ -85,8 +87,11 @@ test: install validate train browser nginx  ## install, then every test (unit, R
 	$(APP) -m pytest
 	$(MAKE) --no-print-directory rasa-test
 
-nlu-report: install train  ## held-out intent accuracy, macro F1 and cross-validation
-	$(APP) bench/nlu_report.py
+nlu-report: install train  ## real-questions and held-out intent accuracy, macro F1, per intent, cross-validation
+	$(APP) bench/nlu_report.py --table
+
+safeguarding-report: install  ## safeguarding recall per concern and false alarms: rules, learned layer, both
+	.venv-rasa/bin/python bench/safeguarding_report.py
 
 bench: install migrate train  ## benchmark against a bare `rasa init` bot (not part of the tests)
 	$(APP) bench/run_bench.py

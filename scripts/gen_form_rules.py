@@ -19,6 +19,8 @@ QUESTIONS = {
     "ask_question": "action_answer_question", "ask_pay_bands": "action_pay_bands",
     "ask_roles_by_kind": "action_list_roles", "ask_is_bot": "utter_bot_identity",
     "ask_events": "action_list_events", "ask_cv_help": "action_cv_help",
+    # not an answer and not a question we know: say so, with the way out, and ask again
+    "out_of_scope": "utter_not_an_answer", "nlu_fallback": "utter_not_an_answer",
 }
 FORMS = {  # form: questions it answers in passing (all, unless listed)
     "suggestion_form": list(QUESTIONS),
