@@ -18,7 +18,7 @@ import yaml
 pytestmark = pytest.mark.e2e
 
 RECORDS = yaml.safe_load((Path(__file__).parents[1] / "nlu_eval" / "real_questions.yml").read_text())
-END_TO_END_FLOOR = 0.85
+END_TO_END_FLOOR = 0.83
 
 
 def first_action_and_role(base: str, token: str, sender: str, text: str) -> tuple[str | None, str | None]:
