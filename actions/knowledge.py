@@ -21,6 +21,15 @@ def _text(tracker: Tracker) -> str:
     return tracker.latest_message.get("text") or ""
 
 
+def sure_answer(text: str) -> Reply | None:
+    """The answer-bank item for ``text`` when it is clearly the nearest (with the next closest
+    as buttons); None when not sure."""
+    found = services.catalogue().search_answers(text, limit=3)
+    if ANSWERED.sure([Hit(c.slug, score) for c, score in found]):
+        return guidance.answer(found[0][0], [c for c, _ in found[1:]])
+    return None
+
+
 class ActionAnswerQuestion(ThreadedAction):
     def name(self) -> str:
         return "action_answer_question"
@@ -33,13 +42,14 @@ class ActionAnswerQuestion(ThreadedAction):
             return [guidance.answer(item)], []
         named = catalogue.matcher().best(_text(tracker))  # "do paramedic students get the LSF"
         keep_role = [SlotSet("role", named.slug)] if named else []
-        found = catalogue.search_answers(_text(tracker), limit=3)
-        if ANSWERED.sure([Hit(c.slug, score) for c, score in found]):
-            return [guidance.answer(found[0][0], [c for c, _ in found[1:]])], keep_role
+        answered = sure_answer(_text(tracker))
+        if answered is not None:
+            return [answered], keep_role
         route = catalogue.resolve_route(_text(tracker))
         if route is not None:  # "can i do a t level in health": a way in, after all
             return [guidance.route_info(route)], keep_role
-        return [guidance.not_sure([c for c, score in found if score >= ANSWERED.floor - 0.15])], keep_role
+        closest = catalogue.search_answers(_text(tracker), limit=3)
+        return [guidance.not_sure([c for c, score in closest if score >= ANSWERED.floor - 0.15])], keep_role
 
 
 def pay_bands_reply(tracker: Tracker) -> Reply:

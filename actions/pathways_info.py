@@ -8,8 +8,7 @@ from actions import services
 from actions.base import Events, ThreadedAction
 from bot.catalogue import answers, guidance
 from bot.catalogue.answers import Reply
-from bot.catalogue.semantic import Hit
-from actions.knowledge import ANSWERED
+from actions.knowledge import sure_answer
 
 
 class ActionPathwayInfo(ThreadedAction):
@@ -25,9 +24,9 @@ class ActionPathwayInfo(ThreadedAction):
             role = catalogue.role(best.slug) if best else None
             if role is not None:
                 return [answers.role_entry(role)], [SlotSet("role", role.slug)]
-            found = catalogue.search_answers(tracker.latest_message.get("text") or "", limit=2)
-            if ANSWERED.sure([Hit(c.slug, score) for c, score in found]):  # "do student nurses get paid"
-                return [guidance.answer(found[0][0], [c for c, _ in found[1:]])], []
+            answered = sure_answer(tracker.latest_message.get("text") or "")
+            if answered is not None:  # "do student nurses get paid"
+                return [answered], []
             return [guidance.pathways_menu(catalogue.routes())], []
         named = catalogue.matcher().best(tracker.latest_message.get("text") or "")
         role = catalogue.role(named.slug) if named else None

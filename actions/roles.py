@@ -9,9 +9,8 @@ from rasa_sdk.events import SlotSet
 
 from actions import services
 from actions.base import Events, ThreadedAction
-from bot.catalogue import answers, guidance
-from bot.catalogue.semantic import Hit
-from actions.knowledge import ANSWERED, pay_bands_reply
+from bot.catalogue import answers
+from actions.knowledge import pay_bands_reply, sure_answer
 from bot.catalogue.answers import Button, Reply, payload
 from bot.catalogue.views import RoleView
 
@@ -68,9 +67,9 @@ class RoleAction(ThreadedAction):
     def without_role(self, tracker: Tracker, term: str | None, suggestions: tuple) -> Reply:
         """No job named or described: an answer-bank item if one clearly fits, else ask which job."""
         if not suggestions:
-            found = services.catalogue().search_answers(tracker.latest_message.get("text") or "", limit=2)
-            if ANSWERED.sure([Hit(c.slug, score) for c, score in found]):
-                return guidance.answer(found[0][0], [c for c, _ in found[1:]])
+            answered = sure_answer(tracker.latest_message.get("text") or "")
+            if answered is not None:
+                return answered
         return answers.unknown_role(term, suggestions)
 
     @abc.abstractmethod
