@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from actions import services
 from actions.base import Events, ThreadedAction
 from bot.catalogue import answers, guidance, kinds
-from bot.catalogue.answers import Reply
+from bot.catalogue.answers import Button, Reply, payload
 from bot.catalogue.semantic import Confidence, Hit
 
 # An answer is given only when its question forms are clearly nearest; else the closest two.
@@ -87,3 +87,22 @@ class ActionListRoles(ThreadedAction):
         hits = [h for h in catalogue.describe(_text(tracker), limit=6) if h.score >= 0.3]
         roles = [r for r in (catalogue.role(h.key) for h in hits) if r is not None]
         return [guidance.role_list("jobs that might fit", roles)], []
+
+
+class ActionOutOfScope(ThreadedAction):
+    """Not about NHS careers. A job we don't cover ("how do I become an astronaut") is named
+    honestly; anything else gets what we can do, as buttons: never a bare "can't help"."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
+        from bot.catalogue.wording import unknown_role_term
+
+        term = unknown_role_term(_text(tracker))
+        if term is not None:
+            return [answers.unknown_role(term, ())], []
+        return [Reply("Sorry, I can't help with that. I can tell you about NHS jobs: what they're "
+                      "like, how to get in and the pay, and book you onto a taster day or a CV "
+                      "workshop.", (Button("What can you do?", payload("bot_capabilities")),
+                                    Button("Help me choose a job", payload("ask_suggestions"))))], []

@@ -165,14 +165,22 @@ def calibrate(scores: np.ndarray, positive: np.ndarray) -> Calibration:
 
 
 def train(messages: Sequence[dict], encode: Callable[[Sequence[str]], np.ndarray], seed: int = 42,
-          held_back: float = 0.2) -> tuple[LearnedLayer, Calibration]:
-    """Fit the three models; calibrate the disclosure threshold on a held-back split."""
+          held_back: float = 0.2, everyday: Sequence[str] = ()) -> tuple[LearnedLayer, Calibration]:
+    """Fit the three models; calibrate the disclosure threshold on a held-back split.
+
+    ``everyday`` are messages known not to be disclosures: the NLU training examples of every
+    other intent ("cancel my booking", "stop showing me the care leaver stuff"). They teach the
+    layer what ordinary use of the bot looks like; the threshold is still calibrated on the
+    hard, held-back safeguarding messages only."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import train_test_split
 
-    texts = [m["text"] for m in messages]
-    concern = np.array([m.get("concern", "none") for m in messages])
-    urgent = np.array([bool(m.get("urgent")) for m in messages])
+    known = {" ".join(m["text"].lower().split()) for m in messages}
+    everyday = [t for t in dict.fromkeys(everyday) if " ".join(t.lower().split()) not in known]
+    n_own = len(messages)
+    texts = [m["text"] for m in messages] + list(everyday)
+    concern = np.array([m.get("concern", "none") for m in messages] + ["none"] * len(everyday))
+    urgent = np.array([bool(m.get("urgent")) for m in messages] + [False] * len(everyday))
     vectors = encode(texts).astype(np.float64)
     positive = concern != "none"
 
@@ -184,8 +192,9 @@ def train(messages: Sequence[dict], encode: Callable[[Sequence[str]], np.ndarray
     def features(chars, idx):
         return hstack([chars.transform([texts[i] for i in idx]), csr_matrix(vectors[idx])]).tocsr()
 
-    fit_idx, cal_idx = train_test_split(np.arange(len(texts)), test_size=held_back, random_state=seed,
-                                        stratify=concern)
+    fit_idx, cal_idx = train_test_split(np.arange(n_own), test_size=held_back, random_state=seed,
+                                        stratify=concern[:n_own])
+    fit_idx = np.concatenate([fit_idx, np.arange(n_own, len(texts))]).astype(int)
     probe_chars = _characters().fit([texts[i] for i in fit_idx])
     probe = flag_model().fit(features(probe_chars, fit_idx), positive[fit_idx])
     held_scores = probe.predict_proba(features(probe_chars, cal_idx))[:, 1]

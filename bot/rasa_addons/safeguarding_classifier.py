@@ -65,8 +65,10 @@ class SafeguardingClassifier(GraphComponent, IntentClassifier):
     def train(self, training_data: TrainingData) -> Resource:
         from bot.embeddings import encoder
 
+        everyday = [m.get(TEXT) for m in training_data.intent_examples
+                    if m.get(INTENT) != INTENT_NAME and m.get(TEXT)]
         self._layer, calibration = train(read_training(Path(self._config["training_folder"])),
-                                         encoder().encode)
+                                         encoder().encode, everyday=everyday)
         logger.info("safeguarding layer: threshold %.3f, held-back recall %.3f, false alarms %.3f (n=%d)",
                     calibration.threshold, calibration.recall, calibration.false_alarms,
                     calibration.held_back)

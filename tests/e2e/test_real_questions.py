@@ -19,6 +19,8 @@ pytestmark = pytest.mark.e2e
 
 RECORDS = yaml.safe_load((Path(__file__).parents[1] / "nlu_eval" / "real_questions.yml").read_text())
 END_TO_END_FLOOR = 0.83
+# The set names the answer; where we now give it with an action, that action counts.
+RENAMED = {"utter_out_of_scope": "action_out_of_scope"}
 
 
 def first_action_and_role(base: str, token: str, sender: str, text: str) -> tuple[str | None, str | None]:
@@ -34,7 +36,7 @@ def first_action_and_role(base: str, token: str, sender: str, text: str) -> tupl
 
 
 def right(record: dict, action: str | None, role: str | None) -> bool:
-    if action != record["action"]:
+    if action != RENAMED.get(record["action"], record["action"]):
         return False
     wanted = record.get("role")
     if not wanted:
