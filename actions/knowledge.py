@@ -14,6 +14,8 @@ from bot.catalogue.semantic import Confidence, Hit
 
 # An answer is given only when its question forms are clearly nearest; else the closest two.
 ANSWERED = Confidence(floor=0.6, lead=0.04)
+JOB_QUESTION = re.compile(r"\b(become|becoming|be an?|job as|work as|working as|career as|"
+                          r"train(ing)? to be|how to be)\b", re.IGNORECASE)
 BAND_RE = re.compile(r"\b(?:band|b)\s*([1-9]|8\s*[a-d])\b", re.IGNORECASE)
 
 
@@ -99,7 +101,8 @@ class ActionOutOfScope(ThreadedAction):
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
         from bot.catalogue.wording import unknown_role_term
 
-        term = unknown_role_term(_text(tracker))
+        asks_for_a_job = JOB_QUESTION.search(_text(tracker))
+        term = unknown_role_term(_text(tracker)) if asks_for_a_job else None
         if term is not None:
             return [answers.unknown_role(term, ())], []
         return [Reply("Sorry, I can't help with that. I can tell you about NHS jobs: what they're "

@@ -24,8 +24,10 @@ def uow_factory() -> Callable[[], SqlUnitOfWork]:
 @lru_cache(maxsize=1)
 def catalogue() -> CatalogueService:
     settings = get_settings()
-    return CatalogueService(
+    service = CatalogueService(
         uow_factory(),
         refresh_seconds=settings.catalogue_refresh_seconds,
         nation=settings.pay_nation,
     )
+    service.warm()  # embeddings of the catalogue's text, off the first user's turn
+    return service

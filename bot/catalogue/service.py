@@ -55,6 +55,7 @@ class CatalogueService:
         self._checked_at = float("-inf")
         self._encode = encode
         self._indexes: tuple[object, SemanticIndex, SemanticIndex] | None = None
+        self._index_lock = threading.Lock()  # building the indexes never blocks name matching
 
     # -- matcher, reloaded from the database when the roles change ---------------------------
     def matcher(self) -> RoleMatcher:
@@ -83,7 +84,10 @@ class CatalogueService:
         indexes = self._indexes
         if indexes is not None and indexes[0] == self._version:
             return indexes[1], indexes[2]
-        with self._lock:
+        with self._index_lock:
+            indexes = self._indexes
+            if indexes is not None and indexes[0] == self._version:
+                return indexes[1], indexes[2]
             version = self._version
             if self._encode is None:
                 from bot.embeddings import encoder
@@ -96,6 +100,10 @@ class CatalogueService:
                                          for c in uow.catalogue.list_content()), self._encode)
             self._indexes = (version, roles, answers)
             return roles, answers
+
+    def warm(self) -> None:
+        """Build the search indexes now (in the background at start), not on a user's turn."""
+        threading.Thread(target=self._semantic, name="semantic-index", daemon=True).start()
 
     def describe(self, text: str, limit: int = 3) -> list[Hit]:
         """Roles whose own description is nearest in meaning to ``text`` (slugs, scores)."""
@@ -143,16 +151,16 @@ class CatalogueService:
             view = self.role(candidates[0].slug)
             if view:
                 return Resolution(view, alternatives=tuple(candidates[1:]))
+        term = unknown_role_term(text or "")
+        if term is None and current:  # "how much do they earn?": the job being discussed
+            view = self.role(current)
+            if view:
+                return Resolution(view, carried_over=True)
         described = self.describe(text or "")
         if DESCRIBED.sure(described):  # "the one who fits artificial limbs"
             view = self.role(described[0].key)
             if view:
                 return Resolution(view, described=True)
-        term = unknown_role_term(text or "")
-        if term is None and current:
-            view = self.role(current)
-            if view:
-                return Resolution(view, carried_over=True)
         suggestions = tuple(matcher.suggest(text or ""))
         if not suggestions and described and described[0].score >= MAYBE_DESCRIBED:
             suggestions = tuple(self._candidate(h.key) for h in described
