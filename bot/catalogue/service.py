@@ -30,6 +30,8 @@ class Resolution:
     described: bool = False  # found from what the job does, not its name
 
 
+_EMPTY = SemanticIndex((), lambda texts: None)  # nothing found while the first build runs
+
 # A role found by what it does must be clearly nearest; a weaker match is offered as buttons.
 DESCRIBED = Confidence(floor=0.5, lead=0.04)
 MAYBE_DESCRIBED = 0.4
@@ -56,6 +58,7 @@ class CatalogueService:
         self._encode = encode
         self._indexes: tuple[object, SemanticIndex, SemanticIndex] | None = None
         self._index_lock = threading.Lock()  # building the indexes never blocks name matching
+        self._waits = True  # until warm() starts a background build, a search builds them itself
 
     # -- matcher, reloaded from the database when the roles change ---------------------------
     def matcher(self) -> RoleMatcher:
@@ -79,12 +82,16 @@ class CatalogueService:
             return self._matcher
 
     # -- search by meaning, rebuilt with the matcher when the catalogue changes ------------------
-    def _semantic(self) -> tuple[SemanticIndex, SemanticIndex]:
+    def _semantic(self, wait: bool = True) -> tuple[SemanticIndex, SemanticIndex]:
+        """The role and answer indexes. While another thread builds them, a caller that won't
+        wait gets the previous ones (or none): a user's turn never queues behind the build."""
         self.matcher()
         indexes = self._indexes
         if indexes is not None and indexes[0] == self._version:
             return indexes[1], indexes[2]
-        with self._index_lock:
+        if not self._index_lock.acquire(blocking=wait):
+            return (indexes[1], indexes[2]) if indexes is not None else (_EMPTY, _EMPTY)
+        try:
             indexes = self._indexes
             if indexes is not None and indexes[0] == self._version:
                 return indexes[1], indexes[2]
@@ -100,18 +107,21 @@ class CatalogueService:
                                          for c in uow.catalogue.list_content()), self._encode)
             self._indexes = (version, roles, answers)
             return roles, answers
+        finally:
+            self._index_lock.release()
 
     def warm(self) -> None:
         """Build the search indexes now (in the background at start), not on a user's turn."""
+        self._waits = False
         threading.Thread(target=self._semantic, name="semantic-index", daemon=True).start()
 
     def describe(self, text: str, limit: int = 3) -> list[Hit]:
         """Roles whose own description is nearest in meaning to ``text`` (slugs, scores)."""
-        return self._semantic()[0].rank(text, limit)
+        return self._semantic(wait=self._waits)[0].rank(text, limit)
 
     def search_answers(self, text: str, limit: int = 3) -> list[tuple[ContentView, float]]:
         """Content and answer-bank items nearest in meaning to ``text``, best first."""
-        hits = self._semantic()[1].rank(text, limit)
+        hits = self._semantic(wait=self._waits)[1].rank(text, limit)
         with self._uow_factory() as uow:
             items = {c.slug: ContentView.of(c) for c in uow.catalogue.list_content()}
         return [(items[h.key], h.score) for h in hits if h.key in items]
