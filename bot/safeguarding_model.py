@@ -157,7 +157,7 @@ def calibrate(scores: np.ndarray, positive: np.ndarray) -> Calibration:
     A false alarm is not free: it answers a young person's career question with helplines
     instead of the answer, so the cap comes first; the rules, which are precise, sit beside
     this layer for the disclosures it misses."""
-    pos, neg = np.sort(scores[positive]), np.sort(scores[~positive])
+    neg = np.sort(scores[~positive])
     allowed = int(np.floor(MAX_FALSE_ALARMS * len(neg)))  # negatives that may score above it
     threshold = float(neg[len(neg) - allowed - 1]) + 1e-6 if len(neg) > allowed else 0.5
     return Calibration(threshold, float((scores[positive] >= threshold).mean()),
