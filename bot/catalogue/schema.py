@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -40,6 +41,33 @@ CONTENT_TOPICS = ("care-leaver", "funding", "pathways", "general",
 ROUTE_KINDS = (
     "apprenticeship", "t-level", "access", "degree", "foundation-degree", "pre-employment",
     "volunteering", "cadets", "work-experience", "on-the-job", "postgraduate", "funding",
+)
+
+
+
+class WorkingPattern(str, Enum):
+    """When a role's hours usually fall (a role can have several)."""
+
+    OFFICE_HOURS = "office-hours"
+    SHIFTS = "shifts"
+    NIGHTS = "nights"
+    WEEKENDS = "weekends"
+    ON_CALL = "on-call"
+
+
+class DrivingLicence(str, Enum):
+    """Whether the job or its training needs a driving licence."""
+
+    REQUIRED = "required"
+    OFTEN = "often"  # many posts ask for one (e.g. community roles), not all
+    NOT_NEEDED = "not-needed"
+
+
+# Role facts beyond the page's prose; a fact from a second page names it in field_sources.
+ROLE_FACT_FIELDS = (
+    "gcse", "a_levels", "ucas_tariff_min", "ucas_tariff_max", "training_years_min",
+    "training_years_max", "earn_while_training", "learning_support_fund", "driving_licence",
+    "special_requirements", "working_pattern",
 )
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -86,8 +114,30 @@ class RoleData(_Content):
     works_with: str = ""
     hours: str = ""
     progression: str = ""
+    gcse: str | None = None
+    a_levels: str | None = None
+    ucas_tariff_min: int | None = Field(default=None, ge=0, le=300)
+    ucas_tariff_max: int | None = Field(default=None, ge=0, le=300)
+    training_years_min: float | None = Field(default=None, ge=0, le=20)
+    training_years_max: float | None = Field(default=None, ge=0, le=20)
+    earn_while_training: bool | None = None
+    learning_support_fund: bool | None = None
+    driving_licence: DrivingLicence | None = None
+    special_requirements: str | None = None
+    working_pattern: list[WorkingPattern] = Field(default_factory=list)
+    field_sources: dict[str, str] = Field(default_factory=dict)
     source_url: str
     reviewed_on: dt.date
+
+    @field_validator("field_sources")
+    @classmethod
+    def _field_sources(cls, v: dict[str, str]) -> dict[str, str]:
+        for field, url in v.items():
+            if field not in cls.model_fields or field in ("slug", "source_url", "reviewed_on"):
+                raise ValueError(f"field_sources names {field!r}, which is not a role fact")
+            if not _URL.match(url):
+                raise ValueError(f"field_sources[{field!r}] must be a full web address")
+        return v
 
     @field_validator("career_area")
     @classmethod
@@ -106,7 +156,8 @@ class RoleData(_Content):
             raise ValueError(f"{v!r} is not an Agenda for Change band ({', '.join(BANDS)})")
         return band
 
-    @field_validator("pay_note", "registration_body", mode="before")
+    @field_validator("pay_note", "registration_body", "gcse", "a_levels",
+                     "special_requirements", mode="before")
     @classmethod
     def _blank_is_none(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v
@@ -136,6 +187,13 @@ class RoleData(_Content):
             raise ValueError("band_min is above band_max")
         if self.band_min is None and not self.pay_note:
             raise ValueError("a role with no Agenda for Change band needs a pay_note")
+        for low, high in (("ucas_tariff_min", "ucas_tariff_max"),
+                          ("training_years_min", "training_years_max")):
+            lo, hi = getattr(self, low), getattr(self, high)
+            if (lo is None) != (hi is None):
+                raise ValueError(f"give both {low} and {high}, or neither")
+            if lo is not None and lo > hi:
+                raise ValueError(f"{low} is above {high}")
         return self
 
 
@@ -173,6 +231,8 @@ class ContentData(_Content):
     aliases: list[str] = Field(default_factory=list)
     summary: str = Field(min_length=10)
     details: str = ""
+    related_roles: list[str] = Field(default_factory=list)
+    related_routes: list[str] = Field(default_factory=list)
     source_url: str
     reviewed_on: dt.date
 
