@@ -65,11 +65,14 @@ def _read_seed_dir(folder: Path) -> CatalogueData:
         file = folder / name
         return yaml.safe_load(file.read_text("utf-8")) if file.exists() else default
 
-    pay = optional("pay_bands.yaml", None)
+    def each(pattern: str) -> list:
+        return [yaml.safe_load(f.read_text("utf-8")) for f in sorted(folder.glob(pattern))]
+
+    answers = [item for items in each("answers*.yaml") for item in (items or [])]
     return CatalogueData.model_validate({
         "roles": roles, "entry_routes": optional("entry_routes.yaml", []),
-        "content": optional("content.yaml", []) + optional("answers.yaml", []),
-        "pay_tables": [pay] if pay else []})
+        "content": optional("content.yaml", []) + answers,
+        "pay_tables": [table for table in each("pay_bands*.yaml") if table]})
 
 
 def _read_roles_csv(path: Path) -> list[RoleData]:

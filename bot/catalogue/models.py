@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text,
+                        UniqueConstraint, func)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db import Base
@@ -27,6 +28,19 @@ class Role(Base):
     works_with: Mapped[str] = mapped_column(Text, default="")
     hours: Mapped[str] = mapped_column(Text, default="")
     progression: Mapped[str] = mapped_column(Text, default="")
+    # Facts beyond the page's prose (bot.catalogue.schema.ROLE_FACT_FIELDS); None = not stated.
+    gcse: Mapped[str | None] = mapped_column(Text)
+    a_levels: Mapped[str | None] = mapped_column(Text)
+    ucas_tariff_min: Mapped[int | None] = mapped_column(Integer)
+    ucas_tariff_max: Mapped[int | None] = mapped_column(Integer)
+    training_years_min: Mapped[float | None] = mapped_column(Float)
+    training_years_max: Mapped[float | None] = mapped_column(Float)
+    earn_while_training: Mapped[bool | None] = mapped_column(Boolean)
+    learning_support_fund: Mapped[bool | None] = mapped_column(Boolean)
+    driving_licence: Mapped[str | None] = mapped_column(String(20))  # schema.DrivingLicence
+    special_requirements: Mapped[str | None] = mapped_column(Text)
+    working_pattern: Mapped[list[str]] = mapped_column(JSON, default=list)  # schema.WorkingPattern
+    field_sources: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     source_url: Mapped[str] = mapped_column(String(500))
     reviewed_on: Mapped[dt.date] = mapped_column(Date)
     updated_at: Mapped[dt.datetime] = mapped_column(
@@ -93,6 +107,8 @@ class ContentItem(Base):
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
     summary: Mapped[str] = mapped_column(Text)
     details: Mapped[str] = mapped_column(Text, default="")
+    related_roles: Mapped[list[str]] = mapped_column(JSON, default=list)  # role slugs
+    related_routes: Mapped[list[str]] = mapped_column(JSON, default=list)  # route slugs
     source_url: Mapped[str] = mapped_column(String(500))
     reviewed_on: Mapped[dt.date] = mapped_column(Date)
     updated_at: Mapped[dt.datetime] = mapped_column(
