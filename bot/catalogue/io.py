@@ -20,7 +20,10 @@ from bot.catalogue.schema import CatalogueData, ContentData, PayTableData, RoleD
 from bot.catalogue.unit_of_work import AbstractUnitOfWork
 
 ROLE_FIELDS = list(RoleData.model_fields)
-LIST_FIELDS = {"aliases", "entry_routes", "tags"}
+# CSV cells that hold JSON (lists, maps), and optional fields where an empty cell means "not stated"
+JSON_FIELDS = {"aliases", "entry_routes", "tags", "working_pattern", "field_sources"}
+OPTIONAL_FIELDS = {name for name, field in RoleData.model_fields.items()
+                   if not field.is_required() and field.default is None}
 
 
 class ImportProblem(ValueError):
@@ -81,9 +84,11 @@ def _read_roles_csv(path: Path) -> list[RoleData]:
         for number, row in enumerate(csv.DictReader(fh), start=2):
             data: dict[str, object] = {}
             for key, value in row.items():
-                if key in LIST_FIELDS:
-                    data[key] = json.loads(value) if value else []
-                elif key in ("band_min", "band_max", "pay_note", "registration_body"):
+                if key in JSON_FIELDS:
+                    data[key] = json.loads(value) if value else None
+                    if data[key] is None:
+                        del data[key]
+                elif key in OPTIONAL_FIELDS:
                     data[key] = value or None
                 else:
                     data[key] = value
@@ -152,6 +157,8 @@ def _upsert_role(uow: AbstractUnitOfWork, data: RoleData) -> bool:
         role = Role(slug=data.slug)
         uow.catalogue.add_role(role)
     scalars = data.model_dump(exclude={"slug", "aliases", "entry_routes"})
+    scalars["working_pattern"] = [p.value for p in data.working_pattern]
+    scalars["driving_licence"] = data.driving_licence.value if data.driving_licence else None
     for key, value in scalars.items():
         setattr(role, key, value)
     # Reconcile child rows in place: replacing them wholesale would insert the new rows
@@ -220,7 +227,7 @@ def write(data: CatalogueData, path: Path) -> None:
             writer.writeheader()
             for role in data.roles:
                 row = role.model_dump(mode="json")
-                for key in LIST_FIELDS:
+                for key in JSON_FIELDS:
                     row[key] = json.dumps(row[key], ensure_ascii=False)
                 writer.writerow({k: "" if v is None else v for k, v in row.items()})
     else:
