@@ -38,15 +38,23 @@ from bot.catalogue.schema import (
     BANDS,
     CAREER_AREAS,
     CONTENT_TOPICS,
+    ROLE_FACT_FIELDS,
     ROUTE_KINDS,
     TAGS,
     BandPay,
     ContentData,
+    DrivingLicence,
+    WorkingPattern,
     RoleData,
     RouteData,
 )
 
 ROLE_SCALARS = [f for f in RoleData.model_fields if f not in ("aliases", "entry_routes")]
+YES_NO = [("", "Not stated"), ("True", "Yes"), ("False", "No")]
+LICENCE_CHOICES = [("", "Not stated")] + [(d.value, d.value) for d in DrivingLicence]
+EARN_HELP = "Yes when there is a paid way to train (apprenticeship, salaried trainee post)."
+LSF_HELP = "Yes when students on the course can get the NHS Learning Support Fund."
+FIELD_SOURCES_HELP = ('Where a fact comes from a second page: {"field name": "https://..."}.')
 SOURCE_HELP = "The public page this comes from (http:// or https://)."
 REVIEWED_HELP = "The day someone last checked the text against the source."
 
@@ -107,7 +115,8 @@ class RoleAdmin(AuditedView, model=Role):
     column_details_list = ["slug", "title", "aliases", "career_area", "summary", "day_to_day",
                            "entry_requirements", "route_links", "band_min", "band_max", "pay_note",
                            "registration_body", "tags", "works_with", "hours", "progression",
-                           "source_url", "reviewed_on", "updated_at"]
+                           *ROLE_FACT_FIELDS, "field_sources", "source_url", "reviewed_on",
+                           "updated_at"]
     column_searchable_list = [Role.title, Role.slug]
     column_sortable_list = [Role.title, Role.career_area, Role.reviewed_on, Role.updated_at]
     column_default_sort = [("title", False)]
@@ -120,7 +129,9 @@ class RoleAdmin(AuditedView, model=Role):
     non_link_related_fields = ["aliases", "route_links"]
     form_columns = ROLE_SCALARS
     form_overrides = {"career_area": SelectField, "band_min": OptionalSelect,
-                      "band_max": OptionalSelect, "tags": MultiSelect}
+                      "band_max": OptionalSelect, "tags": MultiSelect,
+                      "earn_while_training": OptionalSelect, "learning_support_fund": OptionalSelect,
+                      "driving_licence": OptionalSelect, "working_pattern": MultiSelect}
     column_export_list = ROLE_SCALARS
     list_template = "catalogue_list.html"
 
@@ -131,6 +142,11 @@ class RoleAdmin(AuditedView, model=Role):
                 "band_min": {"choices": BAND_CHOICES, "validators": [afc_band]},
                 "band_max": {"choices": BAND_CHOICES, "validators": [afc_band]},
                 "tags": {"choices": [(t, t) for t in TAGS]},
+                "earn_while_training": {"choices": YES_NO, "description": EARN_HELP},
+                "learning_support_fund": {"choices": YES_NO, "description": LSF_HELP},
+                "driving_licence": {"choices": LICENCE_CHOICES},
+                "working_pattern": {"choices": [(p.value, p.value) for p in WorkingPattern]},
+                "field_sources": {"description": FIELD_SOURCES_HELP},
                 "slug": {"description": "Lower-case words joined by hyphens, e.g. dental-nurse"}}
 
     async def list_context(self, request: Request) -> dict[str, Any]:
@@ -183,8 +199,9 @@ class RoleAdmin(AuditedView, model=Role):
         aliases = data.pop("alias_lines", None) or []
         slugs = data.pop("entry_route_slugs", None) or []
         valid = _validated(RoleData, data, model, ROLE_SCALARS, aliases=aliases, entry_routes=slugs)
+        stored = valid.model_dump(mode="json", include={"working_pattern", "driving_licence"})
         for key in ROLE_SCALARS:
-            data[key] = getattr(valid, key)
+            data[key] = stored[key] if key in stored else getattr(valid, key)
         if model.tags and set(valid.tags) == set(model.tags):
             data["tags"] = list(model.tags)  # the form lists tags in choice order; keep ours
         await anyio.to_thread.run_sync(
@@ -250,7 +267,8 @@ class ContentItemAdmin(AuditedView, model=ContentItem):
     column_formatters = {"reviewed_on": reviewed_badge, "source_url": source_link}
     column_formatters_detail = column_formatters
     form_columns = list(ContentData.model_fields)
-    form_overrides = {"topic": SelectField, "aliases": LinesField}
+    form_overrides = {"topic": SelectField, "aliases": LinesField, "related_roles": LinesField,
+                      "related_routes": LinesField}
     schema_fields = list(ContentData.model_fields)
 
     @property
@@ -262,7 +280,20 @@ class ContentItemAdmin(AuditedView, model=ContentItem):
         data.update(valid.model_dump())
         await anyio.to_thread.run_sync(
             lambda: _check_unique(self, model, ContentItem.slug, valid.slug, "content item"))
+        await anyio.to_thread.run_sync(lambda: self._check_related(valid))
         model.updated_at = _now()
+
+
+    def _check_related(self, valid: ContentData) -> None:
+        with self.session_maker() as s:
+            roles = set(s.scalars(select(Role.slug).where(Role.slug.in_(valid.related_roles))))
+            routes = set(s.scalars(select(EntryRoute.slug)
+                                   .where(EntryRoute.slug.in_(valid.related_routes))))
+        unknown = [r for r in valid.related_roles if r not in roles]
+        unknown += [r for r in valid.related_routes if r not in routes]
+        if unknown:
+            raise ValueError(f"No role or entry route has the id {', '.join(unknown)}: check the "
+                             "spelling (ids are shown on each role's and route's page).")
 
 
 class PayBandAdmin(AuditedView, model=PayBand):

@@ -116,8 +116,20 @@ def load(uow: AbstractUnitOfWork, data: CatalogueData) -> ImportResult:
             added = _upsert_role(uow, role_data)
             result.roles_added += added
             result.roles_updated += not added
+        _check_related(uow, data.content)
         uow.commit()
     return result
+
+
+def _check_related(uow: AbstractUnitOfWork, items: list[ContentData]) -> None:
+    roles = {r.slug for r in uow.catalogue.list_roles()}
+    routes = {r.slug for r in uow.catalogue.list_routes()}
+    for item in items:
+        unknown = ([s for s in item.related_roles if s not in roles]
+                   + [s for s in item.related_routes if s not in routes])
+        if unknown:
+            raise ImportProblem(f"content {item.slug!r}: unknown related role or route "
+                                f"{', '.join(unknown)}")
 
 
 def _upsert_route(uow: AbstractUnitOfWork, data: RouteData) -> None:

@@ -129,6 +129,18 @@ class RoleData(_Content):
     source_url: str
     reviewed_on: dt.date
 
+    @field_validator("ucas_tariff_min", "ucas_tariff_max", "training_years_min",
+                     "training_years_max", "earn_while_training", "learning_support_fund",
+                     "driving_licence", mode="before")
+    @classmethod
+    def _empty_is_not_stated(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("field_sources", mode="before")
+    @classmethod
+    def _no_sources(cls, v: object) -> object:
+        return {} if v is None or v == "" else v
+
     @field_validator("field_sources")
     @classmethod
     def _field_sources(cls, v: dict[str, str]) -> dict[str, str]:
