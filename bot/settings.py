@@ -5,6 +5,7 @@ when it is missing or is a well-known placeholder.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = ROOT / "var"
 
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_NOTIFY_KEY = re.compile(rf".+-{_UUID}-{_UUID}")
 _PLACEHOLDERS = {"changeme", "changethis", "secret", "password", "token", "test", "admin"}
 
 
@@ -22,7 +25,8 @@ class InsecureSetting(RuntimeError):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=ROOT / ".env", extra="ignore")
+    # hide_input_in_errors: a mistyped key or token is never printed in an error
+    model_config = SettingsConfigDict(env_file=ROOT / ".env", extra="ignore", hide_input_in_errors=True)
 
     database_url: str = Field(default=f"sqlite:///{VAR_DIR / 'careers.db'}")
     action_server_url: str = "http://127.0.0.1:5055/webhook"
@@ -43,6 +47,34 @@ class Settings(BaseSettings):
     offer_hours: float = 24.0                         # time to accept a waiting-list place
     purge_after_days: int = 30                        # contact details kept after an event
     reminder_hours_before: float = 24.0
+    # GOV.UK Notify (docs/notify.md): email and text messages for bookings made on the web.
+    # Off without NOTIFY_API_KEY. Each message kind has an email and a text-message template.
+    notify_api_key: SecretStr | None = None
+    notify_base_url: str = "https://api.notifications.service.gov.uk"
+    notify_callback_token: SecretStr | None = None   # Notify sends it with delivery receipts
+    notify_timeout_seconds: float = 10.0
+    notify_max_attempts: int = 6
+    notify_retry_base_seconds: float = 60.0          # doubles after each failed try
+    notify_template_confirmation_email: str | None = None
+    notify_template_confirmation_sms: str | None = None
+    notify_template_reminder_email: str | None = None
+    notify_template_reminder_sms: str | None = None
+    notify_template_offer_email: str | None = None
+    notify_template_offer_sms: str | None = None
+    notify_template_offer_expired_email: str | None = None
+    notify_template_offer_expired_sms: str | None = None
+    notify_template_cancelled_email: str | None = None
+    notify_template_cancelled_sms: str | None = None
+    notify_template_moved_email: str | None = None
+    notify_template_moved_sms: str | None = None
+
+    @property
+    def notify_enabled(self) -> bool:
+        return self.notify_api_key is not None
+
+    def notify_template(self, kind: str, channel: str) -> str | None:
+        """The Notify template id for a message kind by ``email`` or ``sms`` (None: not set)."""
+        return getattr(self, f"notify_template_{kind}_{channel}", None) or None
 
     def tracker_database_url(self) -> str:
         if self.tracker_url:
@@ -51,7 +83,17 @@ class Settings(BaseSettings):
             return f"sqlite:///{self.tracker_db}"
         raise ValueError("set TRACKER_URL for a tracker store that is not SQLite")
 
-    @field_validator("rasa_auth_token", "secret_key")
+    @field_validator("notify_api_key")
+    @classmethod
+    def _notify_key_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not _NOTIFY_KEY.fullmatch(value.get_secret_value()):
+            raise ValueError("is not a GOV.UK Notify API key (name-<service id>-<secret>, "
+                             "as Notify's API integration page shows it)")
+        return value
+
+    @field_validator("rasa_auth_token", "secret_key", "notify_callback_token")
     @classmethod
     def _refuse_placeholders(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None or not value.get_secret_value():
