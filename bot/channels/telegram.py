@@ -17,18 +17,15 @@ What it changes (docs/telegram.md has the operator's view):
   also keeps typed text inside the safeguarding classifier, which skips ``/`` messages.
 * Message text is never logged by this module; log lines carry update ids and types only.
 
-Only the standard library, rasa, aiogram and sanic are imported: nothing from the app.
+Only the standard library, rasa, aiogram and sanic are imported: nothing from the app. The pure
+parts (splitting, payload keys, keyboards, reading updates, commands) are in telegram_helpers.py.
 """
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
 import hmac
 import json
 import logging
-import re
-from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text
 
 from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer, check_token
@@ -42,118 +39,21 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.guard import never_silent
+from bot.channels.telegram_helpers import (PAYLOAD_CACHE_SIZE, SECRET_TOKEN_RE, PayloadStore, RecentIds,
+                                           addressed_to_me, is_text_we_cannot_read, keyboard_rows,
+                                           message_chunks, read_callback, read_message, split_text,
+                                           user_texts)
 
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-SECRET_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what setWebhook accepts
 ALLOWED_UPDATES = ["message", "callback_query"]
-
-MAX_MESSAGE_LENGTH = 4000  # UTF-16 code units, as Telegram counts; its hard limit is 4096
-CALLBACK_DATA_MAX_BYTES = 64
-PAYLOAD_KEY_PREFIX = "p:"
-PAYLOAD_CACHE_SIZE = 10_000
-SEEN_UPDATES_SIZE = 1_000
 MAX_RETRY_AFTER_SECONDS = 5
 
 TEXT_ONLY_REPLY = "Sorry, I can only read text messages."
 GROUP_REPLY = ("Please message me directly: open a private chat with @{bot} and press Start. "
                "I only answer in private chats, so other people in a group can't see your questions.")
 EXPIRED_BUTTON_REPLY = "Sorry, that button has expired. Please type your question instead."
-BUTTONS_ONLY_TEXT = "Choose one:"
-
-# Typed commands become ordinary messages for the NLU (never raw intents).
-COMMANDS: Dict[str, List[str]] = {
-    "start": ["Hello"],
-    "help": ["What can you do?"],
-    "restart": ["/restart", "Hello"],  # Rasa's built-in restart, then a fresh greeting
-}
-
-# Message kinds a person sends that we can't read: answered with TEXT_ONLY_REPLY. Service
-# messages (pinned, auto-delete timer, ...) are not in this list and are ignored silently.
-NON_TEXT_CONTENT = ("sticker", "photo", "voice", "audio", "video", "video_note", "document",
-                    "animation", "location", "venue", "contact", "poll", "dice", "game", "story",
-                    "invoice")
-
-
-def utf16_len(text: Text) -> int:
-    """Length as Telegram counts it (UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def split_text(text: Text, limit: int = MAX_MESSAGE_LENGTH) -> List[Text]:
-    """Split into chunks of at most ``limit`` UTF-16 units, preferring paragraph, then line,
-    then word boundaries; only a single over-long word is cut mid-word."""
-    text = (text or "").strip()
-    if not text:
-        return []
-    if utf16_len(text) <= limit:
-        return [text]
-    for sep in ("\n\n", "\n", " "):
-        if sep not in text:
-            continue
-        chunks: List[Text] = []
-        current = ""
-        for part in text.split(sep):
-            candidate = f"{current}{sep}{part}" if current else part
-            if utf16_len(candidate) <= limit:
-                current = candidate
-                continue
-            if current.strip():
-                chunks.append(current)
-            if utf16_len(part) <= limit:
-                current = part
-            else:
-                pieces = split_text(part, limit)
-                chunks.extend(pieces[:-1])
-                current = pieces[-1] if pieces else ""
-        if current.strip():
-            chunks.append(current)
-        return [c.strip() for c in chunks if c.strip()]
-    chunks, current = [], ""
-    for char in text:  # no whitespace at all: cut at code-point boundaries
-        if utf16_len(current + char) > limit:
-            chunks.append(current)
-            current = ""
-        current += char
-    return chunks + ([current] if current else [])
-
-
-class PayloadStore:
-    """Bounded LRU map from short ``callback_data`` keys to Rasa button payloads.
-
-    Payloads that fit in 64 bytes are sent as they are. Longer ones become
-    ``"p:" + 10 characters of a SHA-256`` (12 bytes). The map lives in this process only: after a
-    restart, or once 10,000 newer long payloads have been sent, an old key is "expired".
-    """
-
-    def __init__(self, capacity: int = PAYLOAD_CACHE_SIZE) -> None:
-        self.capacity = max(1, capacity)
-        self._items: "OrderedDict[str, str]" = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def encode(self, payload: Text) -> Text:
-        if (len(payload.encode("utf-8")) <= CALLBACK_DATA_MAX_BYTES
-                and not payload.startswith(PAYLOAD_KEY_PREFIX)):
-            return payload
-        digest = hashlib.sha256(payload.encode("utf-8")).digest()
-        key = PAYLOAD_KEY_PREFIX + base64.urlsafe_b64encode(digest).decode("ascii")[:10]
-        self._items[key] = payload
-        self._items.move_to_end(key)
-        while len(self._items) > self.capacity:
-            self._items.popitem(last=False)
-        return key
-
-    def decode(self, data: Text) -> Optional[Text]:
-        """The payload for ``data``, or None when it is a key we no longer (or never) had."""
-        if not data.startswith(PAYLOAD_KEY_PREFIX):
-            return data
-        payload = self._items.get(data)
-        if payload is not None:
-            self._items.move_to_end(data)
-        return payload
 
 
 class SafeTelegramOutput(TelegramOutput):
@@ -197,26 +97,14 @@ class SafeTelegramOutput(TelegramOutput):
 
     def keyboard(self, buttons: Iterable[Any]) -> Optional[InlineKeyboardMarkup]:
         """One button per row (job titles are long); long payloads become short keys."""
-        rows = []
-        for button in buttons or []:
-            if not isinstance(button, dict):
-                continue
-            title = str(button.get("title") or button.get("payload") or "").strip()
-            if not title:
-                continue
-            url = str(button.get("url") or "")
-            if url.startswith(("https://", "http://")):
-                rows.append([InlineKeyboardButton(title, url=url)])
-                continue
-            payload = str(button.get("payload") or title)
-            rows.append([InlineKeyboardButton(title, callback_data=self.payloads.encode(payload))])
+        rows = [[InlineKeyboardButton(**b) for b in row] for row in keyboard_rows(buttons, self.payloads)]
         return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text,
                                      buttons: List[Dict[Text, Any]], button_type: Optional[Text] = None,
                                      **kwargs: Any) -> None:
         markup = self.keyboard(buttons)
-        chunks = split_text(text) or ([BUTTONS_ONLY_TEXT] if markup else [])
+        chunks = message_chunks(text, markup is not None)
         for i, chunk in enumerate(chunks):
             await self._send(recipient_id, chunk, markup if i == len(chunks) - 1 else None)
 
@@ -259,7 +147,7 @@ class SafeTelegramInput(TelegramInput):
         self.api_server = api_server
         self.payloads = PayloadStore(payload_cache_size)
         self._output: Optional[SafeTelegramOutput] = None
-        self._seen_updates: "OrderedDict[int, None]" = OrderedDict()
+        self._seen_updates = RecentIds()
         self._tasks: set = set()
         if len(secret_token) < 16:
             logger.warning("telegram: secret_token is short; use at least 32 random characters")
@@ -357,7 +245,7 @@ class SafeTelegramInput(TelegramInput):
                             on_new_message: Callable[[UserMessage], Awaitable[Any]],
                             request: Optional[Request] = None) -> None:
         update_id = update.get("update_id")
-        if self._seen(update_id):
+        if self._seen_updates.seen(update_id):
             logger.info("telegram: update %s already handled (a retry); ignoring it", update_id)
             return
         if isinstance(update.get("message"), dict):
@@ -368,37 +256,24 @@ class SafeTelegramInput(TelegramInput):
             kinds = [k for k in update if k != "update_id"]
             logger.debug("telegram: ignoring update %s of type %s", update_id, kinds)
 
-    def _seen(self, update_id: Any) -> bool:
-        if not isinstance(update_id, int):
-            return False
-        if update_id in self._seen_updates:
-            return True
-        self._seen_updates[update_id] = None
-        while len(self._seen_updates) > SEEN_UPDATES_SIZE:
-            self._seen_updates.popitem(last=False)
-        return False
-
     async def _handle_message(self, msg: Dict[Text, Any], out: SafeTelegramOutput,
                               on_new_message: Callable[[UserMessage], Awaitable[Any]],
                               request: Optional[Request]) -> None:
-        chat = msg.get("chat") if isinstance(msg.get("chat"), dict) else {}
-        chat_id = chat.get("id")
-        sender = msg.get("from") if isinstance(msg.get("from"), dict) else {}
-        if not isinstance(chat_id, int) or sender.get("is_bot"):
+        incoming = read_message(msg)
+        if incoming is None:
             return
-        text = msg.get("text") if isinstance(msg.get("text"), str) else None
-
-        if chat.get("type") != "private":  # groups, supergroups: never into Rasa
-            if text is not None and self._addressed_to_me(msg, text, out):
+        chat_id, private, text = incoming
+        if not private:  # groups, supergroups: never into Rasa
+            if text is not None and addressed_to_me(msg, text, self.verify, out.id):
                 await out.safe_send(chat_id, GROUP_REPLY.format(bot=self.verify))
             return
 
         if text is None:
-            if any(key in msg for key in NON_TEXT_CONTENT):
+            if is_text_we_cannot_read(msg):
                 await out.safe_send(chat_id, TEXT_ONLY_REPLY)
             return
 
-        for user_text in self._user_texts(text):
+        for user_text in user_texts(text, self.verify):
             await self._to_rasa(user_text, chat_id, out, on_new_message, request)
 
     async def _handle_callback(self, query: Dict[Text, Any], out: SafeTelegramOutput,
@@ -409,15 +284,10 @@ class SafeTelegramInput(TelegramInput):
                 await out.answer_callback_query(str(query["id"]))
             except Exception:
                 logger.exception("telegram: answerCallbackQuery failed")
-        msg = query.get("message") if isinstance(query.get("message"), dict) else {}
-        chat = msg.get("chat") if isinstance(msg.get("chat"), dict) else {}
-        sender = query.get("from") if isinstance(query.get("from"), dict) else {}
-        chat_id = chat.get("id", sender.get("id"))
-        if not isinstance(chat_id, int) or chat.get("type", "private") != "private":
+        target = read_callback(query)
+        if target is None:
             return
-        data = query.get("data")
-        if not isinstance(data, str) or not data:
-            return
+        chat_id, data = target
         payload = self.payloads.decode(data)
         if payload is None:
             await out.safe_send(chat_id, EXPIRED_BUTTON_REPLY)
@@ -431,30 +301,3 @@ class SafeTelegramInput(TelegramInput):
         metadata = self.get_metadata(request) if request is not None else None
         await on_new_message(UserMessage(text, out, str(chat_id), input_channel=self.name(),
                                          metadata=metadata))
-
-    def _user_texts(self, text: Text) -> List[Text]:
-        text = text.strip()
-        if not text.startswith("/"):
-            return [text] if text else []
-        parts = text[1:].split(maxsplit=1)
-        command, _, target = (parts[0] if parts else "").partition("@")
-        if target and target.lower() != self.verify.lower():
-            return []  # a command for another bot
-        if command.lower() in COMMANDS:
-            return list(COMMANDS[command.lower()])
-        plain = " ".join(p for p in [command, parts[1] if len(parts) > 1 else ""] if p).lstrip("/ ")
-        return [plain] if plain else []
-
-    def _addressed_to_me(self, msg: Dict[Text, Any], text: Text, out: SafeTelegramOutput) -> bool:
-        name = re.escape(self.verify)
-        if re.search(rf"(?<![\w@])@{name}\b", text, re.IGNORECASE):
-            return True
-        command = re.match(r"/[A-Za-z0-9_]+(?:@(\w+))?", text)
-        if command and (command.group(1) is None or command.group(1).lower() == self.verify.lower()):
-            return True
-        for entity in msg.get("entities") or []:
-            if (isinstance(entity, dict) and entity.get("type") == "text_mention"
-                    and (entity.get("user") or {}).get("id") == out.id):
-                return True
-        reply = msg.get("reply_to_message") if isinstance(msg.get("reply_to_message"), dict) else {}
-        return (reply.get("from") or {}).get("id") == out.id
