@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = ROOT / "var"
@@ -22,6 +24,35 @@ _PLACEHOLDERS = {"changeme", "changethis", "secret", "password", "token", "test"
 
 class InsecureSetting(RuntimeError):
     """A required secret is missing or is a placeholder."""
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def parse_origin(value: str) -> str:
+    """``value`` as a browser sends it in the ``Origin`` header (``scheme://host[:port]``,
+    lower case, no default port), or ValueError saying what is wrong with it."""
+    raw = value.strip()
+    example = "give scheme://host[:port] with no path, e.g. https://www.school.example"
+    if raw in ("*", "null"):
+        raise ValueError(f"{raw!r} is not allowed: list each site's origin ({example})")
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"{raw!r} is not an origin ({exc}): {example}") from None
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+        raise ValueError(f"{raw!r} is not an origin: {example}")
+    if parts.username or parts.password or parts.path not in ("", "/") or parts.query \
+            or parts.fragment or raw.endswith(("?", "#")):
+        raise ValueError(f"{raw!r} is not an origin (it has a path, query or user name): {example}")
+    try:
+        host = parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValueError(f"{raw!r} has a host name that is not valid: {example}") from None
+    if ":" in host:  # IPv6
+        host = f"[{host}]"
+    return f"{parts.scheme}://{host}" + (f":{port}" if port and port != _DEFAULT_PORTS[parts.scheme] else "")
 
 
 class Settings(BaseSettings):
@@ -47,6 +78,9 @@ class Settings(BaseSettings):
     offer_hours: float = 24.0                         # time to accept a waiting-list place
     purge_after_days: int = 30                        # contact details kept after an event
     reminder_hours_before: float = 24.0
+    # Other sites allowed to embed the chat widget (CORS on /api/chat): comma-separated origins,
+    # e.g. "https://www.school.example,https://careers.school.example". Empty: same origin only.
+    allowed_origins: Annotated[tuple[str, ...], NoDecode] = ()
     # GOV.UK Notify (docs/notify.md): email and text messages for bookings made on the web.
     # Off without NOTIFY_API_KEY. Each message kind has an email and a text-message template.
     notify_api_key: SecretStr | None = None
@@ -82,6 +116,21 @@ class Settings(BaseSettings):
         if self.tracker_dialect == "sqlite":
             return f"sqlite:///{self.tracker_db}"
         raise ValueError("set TRACKER_URL for a tracker store that is not SQLite")
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> tuple[str, ...]:
+        """ALLOWED_ORIGINS: comma-separated origins, checked and written as browsers send them."""
+        items = value.split(",") if isinstance(value, str) else list(value or ())
+        found: list[str] = []
+        for item in items:
+            if not isinstance(item, str):
+                raise ValueError(f"{item!r} is not an origin")
+            if item.strip():
+                origin = parse_origin(item)
+                if origin not in found:
+                    found.append(origin)
+        return tuple(found)
 
     @field_validator("notify_api_key")
     @classmethod
