@@ -10,10 +10,8 @@ from actions import services
 from actions.base import Events, ThreadedAction
 from bot.catalogue import answers, guidance, kinds
 from bot.catalogue.answers import Button, Reply, payload
-from bot.catalogue.semantic import Confidence, Hit
-
-# An answer is given only when its question forms are clearly nearest; else the closest two.
-ANSWERED = Confidence(floor=0.6, lead=0.04)
+from bot.catalogue.facts import Fact, fact_reply
+from bot.catalogue.finder import Finding
 JOB_QUESTION = re.compile(r"\b(become|becoming|be an?|job as|work as|working as|career as|"
                           r"train(ing)? to be|how to be)\b", re.IGNORECASE)
 BAND_RE = re.compile(r"\b(?:band|b)\s*([1-9]|8\s*[a-d])\b", re.IGNORECASE)
@@ -23,13 +21,30 @@ def _text(tracker: Tracker) -> str:
     return tracker.latest_message.get("text") or ""
 
 
-def sure_answer(text: str) -> Reply | None:
-    """The answer-bank item for ``text`` when it is clearly the nearest (with the next closest
-    as buttons); None when not sure."""
-    found = services.catalogue().search_answers(text, limit=3)
-    if ANSWERED.sure([Hit(c.slug, score) for c, score in found]):
-        return guidance.answer(found[0][0], [c for c, _ in found[1:]])
+def sure_answer(text: str, role: str | None = None) -> Reply | None:
+    """The answer to ``text`` when one is clearly nearest: an answer-bank item (with the next
+    closest as buttons) or, when ``role`` is the job named, that job's fact; None when not sure."""
+    return found_reply(services.catalogue().find(text, role), role)
+
+
+def found_reply(finding: Finding, role: str | None) -> Reply | None:
+    catalogue = services.catalogue()
+    if finding.fact is not None and role:
+        view = catalogue.role(role)
+        if view is not None:
+            reply = fact_reply(view, finding.fact, catalogue.pay(view),
+                               catalogue.content_item("learning-support-fund"))
+            more = tuple(Button(c.title, f'/ask_question{{"answer":"{c.slug}"}}')
+                         for c in finding.closest[:1] if c.slug not in reply.text)
+            return Reply(reply.text, more + reply.buttons)
+    if finding.item is not None:
+        return guidance.answer(finding.item, list(finding.closest))
     return None
+
+
+def asked_fact(text: str, role: str) -> Fact | None:
+    """The one fact of ``role`` a message asks for ("what grades for radiography"), if any."""
+    return services.catalogue().find(text, role).fact
 
 
 class ActionAnswerQuestion(ThreadedAction):
@@ -44,14 +59,14 @@ class ActionAnswerQuestion(ThreadedAction):
             return [guidance.answer(item)], []
         named = catalogue.matcher().best(_text(tracker))  # "do paramedic students get the LSF"
         keep_role = [SlotSet("role", named.slug)] if named else []
-        answered = sure_answer(_text(tracker))
+        finding = catalogue.find(_text(tracker), named.slug if named else None)
+        answered = found_reply(finding, named.slug if named else None)
         if answered is not None:
             return [answered], keep_role
         route = catalogue.resolve_route(_text(tracker))
         if route is not None:  # "can i do a t level in health": a way in, after all
             return [guidance.route_info(route)], keep_role
-        closest = catalogue.search_answers(_text(tracker), limit=3)
-        return [guidance.not_sure([c for c, score in closest if score >= ANSWERED.floor - 0.15])], keep_role
+        return [guidance.not_sure(list(finding.closest))], keep_role
 
 
 def pay_bands_reply(tracker: Tracker) -> Reply:

@@ -10,8 +10,9 @@ from rasa_sdk.events import SlotSet
 from actions import services
 from actions.base import Events, ThreadedAction
 from bot.catalogue import answers
-from actions.knowledge import pay_bands_reply, sure_answer
+from actions.knowledge import asked_fact, pay_bands_reply, sure_answer
 from bot.catalogue.answers import Button, Reply, payload
+from bot.catalogue.facts import Fact, fact_reply
 from bot.catalogue.views import RoleView
 
 
@@ -57,8 +58,20 @@ class RoleAction(ThreadedAction):
         )
         if found.role is None:
             return [self.without_role(tracker, found.unknown_term, found.suggestions)], []
-        reply = answers.with_alternatives(self.reply(found.role), found.alternatives)
+        reply = answers.with_alternatives(self.fact_or_reply(tracker, found.role),
+                                          found.alternatives)
         return [reply, *self.extras(tracker)], [SlotSet("role", found.role.slug)]
+
+    def fact_or_reply(self, tracker: Tracker, role: RoleView) -> Reply:
+        """One fact when that is what was asked ("what grades for radiography", "do paramedics
+        need a licence"); else this action's page of the role."""
+        text = tracker.latest_message.get("text") or ""
+        fact = asked_fact(text, role.slug) if text and not text.startswith("/") else None
+        if fact is None or fact in (Fact.PAY, Fact.ENTRY_REQUIREMENTS):
+            return self.reply(role)
+        catalogue = services.catalogue()
+        return fact_reply(role, fact, catalogue.pay(role),
+                          catalogue.content_item("learning-support-fund"))
 
     def extras(self, tracker: Tracker) -> list[Reply]:
         """Anything to add after the answer (e.g. care-leaver support, when opted in)."""

@@ -10,6 +10,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from bot.catalogue.facts import QUESTIONS
+from bot.catalogue.finder import Finding, choose
 from bot.catalogue.schema import band_rank
 from bot.catalogue.semantic import Confidence, Encode, Hit, SemanticIndex
 from bot.catalogue.unit_of_work import AbstractUnitOfWork
@@ -30,7 +32,17 @@ class Resolution:
     described: bool = False  # found from what the job does, not its name
 
 
-_EMPTY = SemanticIndex((), lambda texts: None)  # nothing found while the first build runs
+@dataclass(frozen=True)
+class _Indexes:
+    version: object
+    roles: SemanticIndex
+    answers: SemanticIndex
+    facts: SemanticIndex
+    content: dict[str, ContentView]
+
+
+_EMPTY = SemanticIndex((), lambda texts: None)
+_NO_INDEXES = _Indexes(None, _EMPTY, _EMPTY, _EMPTY, {})  # nothing found while the first build runs
 
 # A role found by what it does must be clearly nearest; a weaker match is offered as buttons.
 DESCRIBED = Confidence(floor=0.5, lead=0.04)
@@ -56,7 +68,7 @@ class CatalogueService:
         self._version: object = None
         self._checked_at = float("-inf")
         self._encode = encode
-        self._indexes: tuple[object, SemanticIndex, SemanticIndex] | None = None
+        self._indexes: _Indexes | None = None
         self._index_lock = threading.Lock()  # building the indexes never blocks name matching
         self._waits = True  # until warm() starts a background build, a search builds them itself
 
@@ -82,31 +94,34 @@ class CatalogueService:
             return self._matcher
 
     # -- search by meaning, rebuilt with the matcher when the catalogue changes ------------------
-    def _semantic(self, wait: bool = True) -> tuple[SemanticIndex, SemanticIndex]:
-        """The role and answer indexes. While another thread builds them, a caller that won't
-        wait gets the previous ones (or none): a user's turn never queues behind the build."""
+    def _semantic(self, wait: bool = True) -> "_Indexes":
+        """The role, answer and fact indexes. While another thread builds them, a caller that
+        won't wait gets the previous ones (or none): a user's turn never queues behind it."""
         self.matcher()
         indexes = self._indexes
-        if indexes is not None and indexes[0] == self._version:
-            return indexes[1], indexes[2]
+        if indexes is not None and indexes.version == self._version:
+            return indexes
         if not self._index_lock.acquire(blocking=wait):
-            return (indexes[1], indexes[2]) if indexes is not None else (_EMPTY, _EMPTY)
+            return indexes if indexes is not None else _NO_INDEXES
         try:
             indexes = self._indexes
-            if indexes is not None and indexes[0] == self._version:
-                return indexes[1], indexes[2]
+            if indexes is not None and indexes.version == self._version:
+                return indexes
             version = self._version
             if self._encode is None:
                 from bot.embeddings import encoder
 
                 self._encode = encoder().encode
             with self._uow_factory() as uow:
+                content = {c.slug: ContentView.of(c) for c in uow.catalogue.list_content()}
                 roles = SemanticIndex(((r.slug, (f"{r.title}: {r.summary}", f"{r.title}: {r.day_to_day}"))
                                        for r in uow.catalogue.list_roles()), self._encode)
                 answers = SemanticIndex(((c.slug, (*(c.aliases or ()), f"{c.title}. {c.summary}"))
                                          for c in uow.catalogue.list_content()), self._encode)
-            self._indexes = (version, roles, answers)
-            return roles, answers
+            facts = indexes.facts if indexes is not None and len(indexes.facts) else SemanticIndex(
+                ((fact.value, forms) for fact, forms in QUESTIONS.items()), self._encode)
+            self._indexes = _Indexes(version, roles, answers, facts, content)
+            return self._indexes
         finally:
             self._index_lock.release()
 
@@ -117,18 +132,29 @@ class CatalogueService:
 
     def describe(self, text: str, limit: int = 3) -> list[Hit]:
         """Roles whose own description is nearest in meaning to ``text`` (slugs, scores)."""
-        return self._semantic(wait=self._waits)[0].rank(text, limit)
+        return self._semantic(wait=self._waits).roles.rank(text, limit)
 
     def search_answers(self, text: str, limit: int = 3) -> list[tuple[ContentView, float]]:
         """Content and answer-bank items nearest in meaning to ``text``, best first."""
-        hits = self._semantic(wait=self._waits)[1].rank(text, limit)
-        with self._uow_factory() as uow:
-            items = {c.slug: ContentView.of(c) for c in uow.catalogue.list_content()}
-        return [(items[h.key], h.score) for h in hits if h.key in items]
+        indexes = self._semantic(wait=self._waits)
+        hits = indexes.answers.rank(text, limit)
+        return [(indexes.content[h.key], h.score) for h in hits if h.key in indexes.content]
+
+    def find(self, text: str, role: str | None = None) -> Finding:
+        """The answer to a question beyond a role's page: an answer-bank item, or (when
+        ``role`` is the job the message names) one fact of that role; else the closest items."""
+        indexes = self._semantic(wait=self._waits)
+        hits = indexes.answers.rank(text, 5)
+        items = [(indexes.content[h.key], h.score) for h in hits if h.key in indexes.content]
+        facts = indexes.facts.rank(text, 3) if role else []
+        return choose(items, facts, role)
 
     def content_item(self, slug: str) -> ContentView | None:
+        indexes = self._indexes
+        if indexes is not None and indexes.version == self._version and slug in indexes.content:
+            return indexes.content[slug]
         with self._uow_factory() as uow:
-            item = next((c for c in uow.catalogue.list_content() if c.slug == slug), None)
+            item = uow.catalogue.get_content(slug)
             return ContentView.of(item) if item else None
 
     # -- queries --------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.catalogue.models import ContentItem, EntryRoute, PayBand, Role
-from bot.catalogue.schema import CAREER_AREAS, band_rank
+from bot.catalogue.schema import CAREER_AREAS, DrivingLicence, WorkingPattern, band_rank
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,14 @@ class ContentView:
     details: str
     source_url: str
     reviewed_on: dt.date
+    related_roles: tuple[str, ...] = ()
+    related_routes: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, item: ContentItem) -> "ContentView":
         return cls(item.slug, item.topic, item.title, item.summary, item.details, item.source_url,
-                   item.reviewed_on)
+                   item.reviewed_on, tuple(item.related_roles or ()),
+                   tuple(item.related_routes or ()))
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,21 @@ class RoleView:
     progression: str
     source_url: str
     reviewed_on: dt.date
+    gcse: str | None = None
+    a_levels: str | None = None
+    ucas_tariff: tuple[int, int] | None = None
+    training_years: tuple[float, float] | None = None
+    earn_while_training: bool | None = None
+    learning_support_fund: bool | None = None
+    driving_licence: DrivingLicence | None = None
+    special_requirements: str | None = None
+    working_pattern: tuple[WorkingPattern, ...] = ()
+    field_sources: tuple[tuple[str, str], ...] = ()
+
+    def source_of(self, *fields: str) -> str:
+        """The page a fact came from: its own source if it has one, else the role's."""
+        own = dict(self.field_sources)
+        return next((own[f] for f in fields if f in own), self.source_url)
 
     @property
     def area_name(self) -> str:
@@ -78,7 +96,20 @@ class RoleView:
             registration_body=role.registration_body, tags=tuple(role.tags or ()),
             works_with=role.works_with, hours=role.hours, progression=role.progression,
             source_url=role.source_url, reviewed_on=role.reviewed_on,
+            gcse=role.gcse, a_levels=role.a_levels,
+            ucas_tariff=_pair(role.ucas_tariff_min, role.ucas_tariff_max),
+            training_years=_pair(role.training_years_min, role.training_years_max),
+            earn_while_training=role.earn_while_training,
+            learning_support_fund=role.learning_support_fund,
+            driving_licence=DrivingLicence(role.driving_licence) if role.driving_licence else None,
+            special_requirements=role.special_requirements,
+            working_pattern=tuple(WorkingPattern(p) for p in role.working_pattern or ()),
+            field_sources=tuple(sorted((role.field_sources or {}).items())),
         )
+
+
+def _pair(low, high):
+    return None if low is None or high is None else (low, high)
 
 
 @dataclass(frozen=True)
