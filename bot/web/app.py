@@ -8,6 +8,7 @@ import httpx
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
@@ -20,6 +21,7 @@ from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.catalogue.views import RoleView
 from bot.settings import get_settings
 from bot.web import bookings as booking_files
+from bot.web.cors import WidgetCORS
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -84,12 +86,14 @@ async def healthz(request: Request):
     return JSONResponse({"status": "ok"})
 
 
-app = Starlette(routes=[
+# CORS on the widget's API for the sites in ALLOWED_ORIGINS (docs/widget.md); a bad value in the
+# setting stops the app here, at start, with the reason.
+app = Starlette(middleware=[Middleware(WidgetCORS, origins=get_settings().allowed_origins)], routes=[
     Route("/", home),
     Route("/privacy", privacy),
     Route("/roles", roles),
     Route("/roles/{slug}", role),
-    Route("/api/chat", chat, methods=["POST"]),
+    Route("/api/chat", chat, methods=["POST"], name="chat"),
     Route("/healthz", healthz),
     *booking_files.routes,
     Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
