@@ -7,6 +7,7 @@ method name and parameters, with JSON-encoded fields (reply_markup, allowed_upda
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import socket
@@ -95,6 +96,11 @@ class FakeTelegram:
             calls = list(self.calls[mark:])
         return [c for c in calls if method is None or c.method == method]
 
+    def texts_to(self, chat_id: int, mark: int = 0) -> list[str]:
+        """The texts of the messages sent to one chat since ``mark``, in order."""
+        return [c.params.get("text") for c in self.since(mark, "sendMessage")
+                if str(c.params.get("chat_id")) == str(chat_id)]
+
     def wait_for(self, method: str, predicate: Callable[[Call], bool] = lambda c: True,
                  mark: int = 0, timeout: float = 30) -> Call:
         deadline = time.monotonic() + timeout
@@ -127,10 +133,8 @@ class FakeTelegram:
             params.update({k: v for k, v in form.items() if isinstance(v, str)})
         for key, value in list(params.items()):  # aiogram sends objects/lists as JSON strings
             if isinstance(value, str) and value[:1] in "[{":
-                try:
+                with contextlib.suppress(ValueError):
                     params[key] = json.loads(value)
-                except ValueError:
-                    pass
         return params
 
     @staticmethod

@@ -2,6 +2,7 @@
 stack whose Telegram channel (bot/channels/telegram.py) talks to it."""
 from __future__ import annotations
 
+import ast
 import itertools
 import socket
 import textwrap
@@ -12,6 +13,7 @@ import httpx
 
 from bot.bookings.seed import seed_events
 from bot.catalogue import io
+from bot.channels.telegram_helpers import PayloadStore, keyboard_rows, message_chunks
 from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.cli import SEED_DIR
 from bot.db import session_factory, upgrade
@@ -26,6 +28,36 @@ RASA_PY = ROOT / ".venv-rasa" / "bin" / "python"
 LONG_PAYLOAD = '/ask_role_pay{"role":"call-handler-emergency-medical-dispatcher"}'  # 67 bytes
 
 _ids = itertools.count(1000)
+
+
+def guard_constant(name: str):
+    """A constant of bot/channels/guard.py, read without importing it (it needs Rasa)."""
+    tree = ast.parse((ROOT / "bot" / "channels" / "guard.py").read_text())
+    return next(ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
+                and any(getattr(t, "id", None) == name for t in node.targets))
+
+
+APOLOGY = guard_constant("APOLOGY")  # what the never-silent guard sends for a turn with no reply
+
+
+def bot_events(rasa_url: str, sender: str, token: str = API_TOKEN) -> list[dict]:
+    """Every message the bot uttered in one conversation, from Rasa's tracker (all sessions)."""
+    resp = httpx.get(f"{rasa_url}/conversations/{sender}/tracker",
+                     params={"token": token, "include_events": "ALL"}, timeout=60)
+    resp.raise_for_status()
+    return [e for e in resp.json()["events"] if e.get("event") == "bot"]
+
+
+def telegram_texts(events: list[dict]) -> list[str]:
+    """The Telegram messages those bot events become (bot/channels/telegram.py): long texts split,
+    a keyboard with no text on "Choose one:". Only text and buttons are expected here."""
+    texts = []
+    for event in events:
+        data = {k: v for k, v in (event.get("data") or {}).items() if v}
+        assert set(data) <= {"buttons"}, f"a bot message this test can't map to Telegram: {data}"
+        keyboard = keyboard_rows(data.get("buttons"), PayloadStore()) if data.get("buttons") else []
+        texts += message_chunks(event.get("text") or "", bool(keyboard))
+    return texts
 
 
 class Telegram:
@@ -120,6 +152,7 @@ def telegram_stack(tmp: Path):
             running.wait_ready(timeout=300)
             tg = Telegram(f"http://127.0.0.1:{ports['rasa']}", api)
             tg.db_url = db_url
+            tg.stack, tg.ports = running, ports
             tg.logs = tmp / "logs"
             yield tg
         print((tmp / "logs" / "rasa.log").read_text()[-3000:])  # shown only when a test fails
