@@ -1,7 +1,7 @@
 """The held-out evaluation sets are never trained on: no exact or near duplicate (rapidfuzz
 ratio >= 90, after lower-casing and squashing spaces) of any of their messages is in the NLU
-training data, the safeguarding layer's training messages, or the answer bank's question forms
-(which the answer search matches against)."""
+training data, the safeguarding layer's training messages, the answer bank's question forms and
+the role-fact question forms (which the answer search matches against), or the tuning set."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,14 +27,20 @@ def training_texts() -> list[str]:
                     texts.append(_norm(line.strip()[2:]))
     for safeguarding in sorted((ROOT / "bot" / "safeguarding_data").glob("training*.yml")):
         texts += [_norm(m["text"]) for m in yaml.safe_load(safeguarding.read_text())["messages"]]
-    answers = ROOT / "bot" / "catalogue" / "seed" / "answers.yaml"
-    texts += [_norm(a) for item in yaml.safe_load(answers.read_text()) or [] for a in item.get("aliases", [])]
+    seed = ROOT / "bot" / "catalogue" / "seed"
+    for answers in [seed / "content.yaml", *sorted(seed.glob("answers*.yaml"))]:
+        texts += [_norm(a) for item in yaml.safe_load(answers.read_text()) or []
+                  for a in item.get("aliases", [])]
+    from bot.catalogue.facts import QUESTIONS
+
+    texts += [_norm(q) for forms in QUESTIONS.values() for q in forms]
+    texts += [_norm(e["text"]) for e in yaml.safe_load((ROOT / "bench" / "answer_dev.yml").read_text())]
     return texts
 
 
 def eval_texts() -> dict[str, list[str]]:
     sets: dict[str, list[str]] = {}
-    for folder in ("nlu_eval", "safeguarding_eval"):
+    for folder in ("nlu_eval", "safeguarding_eval", "answer_eval"):
         for path in sorted((ROOT / "tests" / folder).glob("*.yml")):
             texts = []
             for record in yaml.safe_load(path.read_text()) or []:
