@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 
 from bot.bookings.views import BookingView, Outcome, SessionView, uk_time
 from bot.catalogue.answers import Button, Reply
+from bot.settings import get_settings
 
 REF_RE = re.compile(r"\b(TD|CV|OE|WE|EV)\s*(-?)\s*([2-9ABCDEFGHJKMNP-Z]{4})\b", re.IGNORECASE)
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
@@ -173,13 +174,29 @@ def booked(out: Outcome, ics_url: str) -> Reply:
     if out.status == "waiting":
         return Reply(f"You're on the waiting list for {b.session.title} on {label_date(b.session)}: "
                      f"number {b.position} in the queue. Your reference is {b.ref}. If a place "
-                     "comes up I'll message you here, and you'll have a day to say yes.",
+                     f"comes up {_reach(b, 'offer')}, and you'll have a day to say yes.",
                      (Button("My bookings", "/my_bookings"),))
     return Reply(f"You're booked! Your reference is {b.ref}.\n{session_details(b.session)}\n"
                  f"Add it to your calendar: {ics_url}\n"
-                 "I'll send you a reminder here the day before. To cancel or change it, just ask.",
+                 f"{_reach(b, 'reminder')} To cancel or change it, just ask.",
                  (Button("My bookings", "/my_bookings"),
                   Button("Cancel this booking", payload("cancel_booking", booking_ref=b.ref))))
+
+
+def _reach(b: BookingView, what: str) -> str:
+    """How we'll get in touch: in Telegram; by email or text (GOV.UK Notify); or, on the web
+    without Notify, only in this chat when it is reopened (said plainly)."""
+    if b.channel == "telegram":
+        return ("I'll message you here" if what == "offer"
+                else "I'll send you a reminder here the day before.")
+    route = {"email": "email", "phone": "text"}.get(b.contact_method or "")
+    if route and get_settings().notify_enabled:
+        return (f"I'll {route} you" if what == "offer" else
+                f"I'll {route} you a confirmation now and a reminder the day before.")
+    if what == "offer":
+        return "you'll see it here only when you reopen this chat"
+    return ("Reminders will only show here when you reopen this chat, so please note the date "
+            "(we can't email or text you at the moment).")
 
 
 PROBLEMS = {
