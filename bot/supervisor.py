@@ -155,6 +155,16 @@ class Stack:
             time.sleep(1)
 
 
+def _notify_line() -> str:
+    """Email and text through GOV.UK Notify: on with NOTIFY_API_KEY, else said plainly."""
+    from bot.settings import get_settings
+
+    if get_settings().notify_enabled:
+        return "Notify          on: web bookings get email and text messages (docs/notify.md)"
+    return ("Notify          off: notifications are off (no NOTIFY_API_KEY), so web users see "
+            "reminders only when they reopen the chat (docs/notify.md)")
+
+
 def run_all() -> int:
     ports = {"actions": 5055, "rasa": 5005, "web": int(os.environ.get("WEB_PORT", 8000))}
     if not MODEL.exists():
@@ -181,6 +191,7 @@ ready in {time.monotonic() - started:.0f}s
   Rasa HTTP API   on, token {'from RASA_AUTH_TOKEN' if own_token else 'generated for this run (set RASA_AUTH_TOKEN to choose one)'}
   worker          reminders, waiting-list offers, purge every {env.get('WORKER_INTERVAL_SECONDS', '30')}s
   Telegram        {'on: POST /webhooks/telegram/webhook' if credentials != 'credentials.yml' else 'off (set TELEGRAM_TOKEN and the others in docs/telegram.md)'}
+  {_notify_line()}
 Press Ctrl-C to stop.""", flush=True)
             return stack.watch()
     except KeyboardInterrupt:
