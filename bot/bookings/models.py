@@ -1,4 +1,5 @@
-"""Booking tables: an event (what), its sessions (when and where), bookings and reminders.
+"""Booking tables: an event (what), its sessions (when and where), bookings and reminders,
+and the outbox of email and text messages sent through GOV.UK Notify (bot/bookings/outbox.py).
 
 A booking's ``status`` moves: waiting -> offered -> confirmed, or confirmed -> cancelled;
 an offer that is not accepted in time becomes ``expired``. Places taken = confirmed + offered.
@@ -6,6 +7,7 @@ an offer that is not accepted in time becomes ``expired``. Places taken = confir
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 from sqlalchemy import (JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
                         func, text)
@@ -104,6 +106,8 @@ class Booking(Base):
                                                     onupdate=utcnow)
 
     session: Mapped[EventSession] = relationship(back_populates="bookings", lazy="joined")
+    messages: Mapped[list["OutboxMessage"]] = relationship(
+        back_populates="booking", viewonly=True, order_by="OutboxMessage.id")
 
     def __str__(self) -> str:
         return f"{self.ref} ({self.status})"
@@ -138,3 +142,60 @@ class ErasureRequest(Base):
     requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     done_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class MessageKind(str, enum.Enum):
+    """What an outbox message says; each has an email and a text-message template in Notify."""
+
+    CONFIRMATION = "confirmation"      # booked (or accepted an offer, or moved by the person)
+    REMINDER = "reminder"              # the day before
+    OFFER = "offer"                    # a waiting-list place, with its deadline
+    OFFER_EXPIRED = "offer_expired"
+    CANCELLED = "cancelled"            # by staff
+    MOVED = "moved"                    # staff changed the session's date, time or place
+
+
+class NotifyChannel(str, enum.Enum):
+    EMAIL = "email"
+    SMS = "sms"
+
+
+class OutboxState(str, enum.Enum):
+    PENDING = "pending"        # waiting for its time (or its next try)
+    SENDING = "sending"        # claimed by one worker
+    SENT = "sent"              # accepted by Notify; a delivery receipt may follow
+    DELIVERED = "delivered"    # Notify's receipt says it arrived
+    FAILED = "failed"          # given up: shown to staff on the booking
+    CANCELLED = "cancelled"    # no longer needed (booking changed, details erased)
+
+
+class OutboxMessage(Base):
+    """One email or text message to send through GOV.UK Notify, written in the same transaction
+    as the booking change that caused it. The recipient is read from the booking when it is
+    sent (so erased details are never used); ``personalisation`` is cleared by the purge."""
+
+    __tablename__ = "notify_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bookings.id", ondelete="CASCADE"), index=True)   # None: a message to staff
+    kind: Mapped[str] = mapped_column(String(30))                      # MessageKind
+    channel: Mapped[str] = mapped_column(String(10))                   # NotifyChannel
+    personalisation: Mapped[dict | None] = mapped_column(JSON)
+    due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    state: Mapped[str] = mapped_column(String(20), default=OutboxState.PENDING.value, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    notify_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    delivery_status: Mapped[str | None] = mapped_column(String(30))  # from Notify's receipt
+    delivery_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    booking: Mapped[Booking | None] = relationship(back_populates="messages", lazy="joined")
+
+    def __str__(self) -> str:
+        text = f"{self.kind.replace('_', ' ')} by {self.channel}: {self.state}"
+        return f"{text} ({self.last_error})" if self.last_error else text

@@ -2,6 +2,8 @@
 
 PostgreSQL: ``SELECT ... FOR UPDATE`` on the session row. SQLite: ``BEGIN IMMEDIATE``. So two
 people never both get "the last place", and a double submit finds the first booking.
+With Notify on, each change also writes its email or text message to the outbox in the same
+transaction (bot/bookings/outbox.py); the worker sends it.
 """
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ from typing import Callable
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.bookings.models import ACTIVE, HOLDING, REF_PREFIX, Booking, ErasureRequest, Reminder, utcnow
+from bot.bookings import outbox
+from bot.bookings.models import (ACTIVE, HOLDING, REF_PREFIX, Booking, ErasureRequest, MessageKind,
+                                 Reminder, utcnow)
 from bot.bookings.views import BookingView, Outcome, SessionView
 from bot.catalogue.unit_of_work import AbstractUnitOfWork
 from bot.contact import Contact
@@ -27,9 +31,12 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 
 class BookingService:
     def __init__(self, uow_factory: UowFactory, clock: Callable[[], dt.datetime] = utcnow,
-                 offer_hours: float | None = None, reminder_hours: float | None = None) -> None:
+                 offer_hours: float | None = None, reminder_hours: float | None = None,
+                 notify: bool | None = None) -> None:
         settings = get_settings()
         self.uow_factory, self.clock = uow_factory, clock
+        self.notify = settings.notify_enabled if notify is None else notify   # email and text
+        self.public_url = settings.public_url
         self.offer_hours = settings.offer_hours if offer_hours is None else offer_hours
         self.reminder_hours = (settings.reminder_hours_before if reminder_hours is None
                                else reminder_hours)
@@ -116,6 +123,7 @@ class BookingService:
                 return Outcome("duplicate", self._existing(session_id, sender_id))
             if booking.status == "confirmed":
                 self._schedule_reminder(uow, booking)
+                self._message(uow, booking, MessageKind.CONFIRMATION)
             uow.commit()
             return Outcome(booking.status, self._view(uow, booking))
 
@@ -148,6 +156,7 @@ class BookingService:
             uow.bookings.session(b.session_id, lock=True)
             promoted = self._release(uow, b, "cancelled")
             uow.bookings.add(Reminder(booking_id=b.id, kind="cancelled", due_at=self.clock()))
+            self._message(uow, b, MessageKind.CANCELLED)
             uow.commit()
             return Outcome("cancelled", self._view(uow, b), promoted)
 
@@ -173,11 +182,12 @@ class BookingService:
                 return Outcome("full", self._view(uow, b))
             if repo.active_for(new_session_id, b.sender_id):
                 return Outcome("duplicate", self._view(uow, b))
-            repo.cancel_reminders(b.id)
+            self._cancel_reminders(uow, b, reason="moved to another date")
             b.session_id = new_session_id
             repo.db.flush()
             repo.db.refresh(b)
             self._schedule_reminder(uow, b)
+            self._message(uow, b, MessageKind.CONFIRMATION)   # of the new date
             promoted = self._promote(uow, old_id)
             uow.commit()
             return Outcome("moved", self._view(uow, b), promoted)
@@ -201,10 +211,26 @@ class BookingService:
                 uow.commit()
                 return Outcome("expired", self._view(uow, b), promoted)
             b.status, b.offer_expires_at = "confirmed", None
-            uow.bookings.cancel_reminders(b.id, kinds=("offer",))
+            self._cancel_reminders(uow, b, kinds=("offer",))
             self._schedule_reminder(uow, b)
+            self._message(uow, b, MessageKind.CONFIRMATION)
             uow.commit()
             return Outcome("confirmed", self._view(uow, b))
+
+    def session_changed(self, session_id: int) -> int:
+        """Staff changed a session's date, time or place: each person holding a place gets
+        their reminder at the new time and is told by email or text. Returns how many."""
+        with self.uow_factory() as uow:
+            uow.begin_write()
+            s = uow.bookings.session(session_id, lock=True)
+            held = [b for b in (s.bookings if s else []) if b.status in HOLDING]
+            for b in held:
+                if b.status == "confirmed":
+                    self._cancel_reminders(uow, b, kinds=("day_before",), reason="session changed")
+                    self._schedule_reminder(uow, b)
+                self._message(uow, b, MessageKind.MOVED)
+            uow.commit()
+            return len(held)
 
     def decline_offer(self, ref: str, *, sender_id: str | None = None) -> Outcome:
         return self.cancel(ref, sender_id=sender_id)
@@ -231,6 +257,7 @@ class BookingService:
                 s for s in ("confirmed", "offered", "waiting", "cancelled", "expired", "attended")))
             for b in found:
                 self._blank(b)
+            outbox.repo(uow).forget([b.id for b in found])
             handoffs = uow.casework.forget_contact(sender_id)
             uow.bookings.add(ErasureRequest(sender_id=sender_id[:128], requested_at=self.clock(),
                                             details={"bookings": len(found), "handoffs": handoffs}))
@@ -244,6 +271,7 @@ class BookingService:
             found = uow.bookings.to_purge(self.clock() - dt.timedelta(days=days))
             for b in found:
                 self._blank(b)
+            outbox.repo(uow).forget([b.id for b in found])
             uow.commit()
             return len(found)
 
@@ -273,11 +301,28 @@ class BookingService:
         due = _aware(b.session.starts_at) - dt.timedelta(hours=self.reminder_hours)
         if due > self.clock():  # booked less than a day ahead: no reminder needed
             uow.bookings.add(Reminder(booking_id=b.id, kind="day_before", due_at=due))
+            self._message(uow, b, MessageKind.REMINDER, due_at=due)
+
+    def _message(self, uow: AbstractUnitOfWork, b: Booking, kind: MessageKind,
+                 due_at: dt.datetime | None = None) -> None:
+        """An email or text about ``b`` (web bookings with contact details, Notify on)."""
+        if self.notify:
+            outbox.enqueue(uow, b, kind, self.clock(), self.public_url, due_at)
+
+    def _cancel_reminders(self, uow: AbstractUnitOfWork, b: Booking,
+                          kinds: tuple[str, ...] = ("day_before", "offer"),
+                          reason: str | None = None) -> None:
+        uow.bookings.cancel_reminders(b.id, kinds=kinds)
+        as_messages = {"day_before": MessageKind.REMINDER, "offer": MessageKind.OFFER}
+        outbox.repo(uow).cancel_pending(b.id, [as_messages[k] for k in kinds],
+                                        reason or f"booking {b.status}")
 
     def _release(self, uow: AbstractUnitOfWork, b: Booking, status: str) -> BookingView | None:
         held = b.status in HOLDING
         b.status, b.offer_expires_at = status, None
-        uow.bookings.cancel_reminders(b.id)
+        self._cancel_reminders(uow, b)
+        if status == "expired":
+            self._message(uow, b, MessageKind.OFFER_EXPIRED)
         uow.bookings.db.flush()
         return self._promote(uow, b.session_id) if held else None
 
@@ -296,4 +341,5 @@ class BookingService:
         nxt.status = "offered"
         nxt.offer_expires_at = min(now + dt.timedelta(hours=self.offer_hours), latest)
         uow.bookings.add(Reminder(booking_id=nxt.id, kind="offer", due_at=now))
+        self._message(uow, nxt, MessageKind.OFFER)
         return self._view(uow, nxt)

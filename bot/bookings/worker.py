@@ -1,7 +1,8 @@
 """The background worker ``make run`` starts: ``python -m bot worker``.
 
 Every ``WORKER_INTERVAL_SECONDS`` it expires waiting-list offers (offering the place to the next
-person), delivers due reminders and offers once each, erases conversations whose owners asked,
+person), delivers due reminders and offers once each, sends the outbox's emails and texts through
+GOV.UK Notify (when ``NOTIFY_API_KEY`` is set), erases conversations whose owners asked,
 and purges contact details ``PURGE_AFTER_DAYS`` after an event. All state is in the database, so
 a restart of any process loses nothing.
 """
@@ -12,6 +13,8 @@ import time
 from typing import Callable
 
 from bot.bookings.notify import RasaNotifier, deliver_due
+from bot.bookings.notify_gov import policy_from, sender_from
+from bot.bookings.outbox import deliver_outbox
 from bot.bookings.privacy import process_erasures, tracker_engine
 from bot.bookings.service import BookingService
 from bot.catalogue.unit_of_work import AbstractUnitOfWork, SqlUnitOfWork
@@ -22,11 +25,16 @@ logger = logging.getLogger("bot.worker")
 
 
 def run_once(uow_factory: Callable[[], AbstractUnitOfWork], settings: Settings,
-             notify=None) -> dict[str, int]:
+             notify=None, send=None) -> dict[str, int]:
+    """One pass. ``send``: the Notify sender (default: from settings; None when Notify is off)."""
     service = BookingService(uow_factory)
     notify = notify or RasaNotifier(settings.rasa_url, _token(settings))
+    send = send or sender_from(settings)
     promoted = service.expire_offers()
     counts = deliver_due(uow_factory, notify)
+    if send is not None:
+        counts.update(deliver_outbox(uow_factory, send, settings.notify_template,
+                                     policy_from(settings)))
     counts["promoted"] = len(promoted)
     counts["erased_events"] = process_erasures(uow_factory,
                                                tracker_engine(settings.tracker_database_url()))
@@ -42,10 +50,12 @@ def run_forever() -> int:
     settings = get_settings()
     factory = session_factory()
     uow_factory = lambda: SqlUnitOfWork(factory)  # noqa: E731
-    logger.info("worker started; every %.0fs", settings.worker_interval_seconds)
+    logger.info("worker started; every %.0fs; GOV.UK Notify %s", settings.worker_interval_seconds,
+                "on" if settings.notify_enabled else "off (no NOTIFY_API_KEY)")
+    send = sender_from(settings)   # one client for the life of the process
     while True:
         try:
-            counts = run_once(uow_factory, settings)
+            counts = run_once(uow_factory, settings, send=send)
             if any(counts.values()):
                 logger.info("worker pass: %s", counts)  # counts only: no personal data
         except Exception:

@@ -1,0 +1,344 @@
+"""The outbox: email and text messages about web bookings, sent through GOV.UK Notify.
+
+Written: the booking service calls :func:`enqueue` inside the unit of work that changes the
+booking, so a message exists exactly when the change was committed (never a message about a
+booking that rolled back, never a change without its message). Only bookings made on the web
+with an email address or a mobile number get one; Telegram users are told in Telegram.
+
+Sent: the worker's :func:`deliver_outbox` claims each due row (pending -> sending, one atomic
+update, so two workers never both send it), reads the recipient from the booking *now* (erased
+or purged details: nothing is sent), and hands it to a :class:`Sender` (bot/bookings/notify_gov.py).
+- accepted by Notify -> ``sent`` (with Notify's id, for the delivery receipt);
+- 5xx, 429, a timeout or no connection -> ``pending`` again, next try after an exponential
+  back-off (``base * 2**(tries-1)``, at most an hour), ``failed`` after ``max_attempts``;
+- 400 or 403 (a bad template, a bad address, a bad key) -> ``failed`` at once with Notify's
+  error: trying again would fail the same way;
+- a claim interrupted by a crash is not sent again (at most once): ``failed`` after ``STALE``.
+Failed messages are shown to staff on the booking in the admin.
+
+Receipts: Notify calls bot/web/notify_callbacks.py, which calls :func:`record_receipt`.
+
+New kinds (links that manage a booking, alerts to staff) are new :class:`MessageKind` values with
+their personalisation in :func:`personalisation_for` and their rule in :func:`still_wanted`; a
+message to staff has no booking (``booking_id`` is None) and its recipient comes from
+:data:`RECIPIENTS`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Callable, Iterable, Protocol
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.bookings.models import (Booking, MessageKind, NotifyChannel, OutboxMessage, OutboxState,
+                                 utcnow)
+from bot.bookings.views import uk_time, when_text
+from bot.catalogue.unit_of_work import AbstractUnitOfWork
+
+logger = logging.getLogger(__name__)
+STALE = dt.timedelta(minutes=10)
+MAX_DELAY = dt.timedelta(hours=1)
+ROUTES = {"email": NotifyChannel.EMAIL, "phone": NotifyChannel.SMS}
+WITH_CALENDAR = {MessageKind.CONFIRMATION, MessageKind.REMINDER, MessageKind.MOVED}
+# A message is sent only while its booking is in one of these states.
+WANTED = {
+    MessageKind.CONFIRMATION: {"confirmed"},
+    MessageKind.REMINDER: {"confirmed"},
+    MessageKind.OFFER: {"offered"},
+    MessageKind.OFFER_EXPIRED: {"expired"},
+    MessageKind.CANCELLED: {"cancelled"},
+    MessageKind.MOVED: {"confirmed", "offered"},
+}
+# Where a message without a booking goes (staff alerts, later): kind -> function of the row.
+RECIPIENTS: dict[MessageKind, Callable[[OutboxMessage], str | None]] = {}
+
+
+# -- what a sender is given and what it may raise ---------------------------------------------
+@dataclass(frozen=True)
+class Outgoing:
+    """One request to Notify. ``to`` is personal data: never log it."""
+
+    channel: NotifyChannel
+    to: str
+    template_id: str
+    personalisation: dict[str, str]
+    reference: str                # "outbox-<id>": comes back in the delivery receipt
+
+    def __repr__(self) -> str:   # no address, number or name in any traceback or log
+        return f"Outgoing({self.channel.value}, template={self.template_id}, {self.reference})"
+
+
+class SendError(Exception):
+    """Notify refused or could not be reached. ``retry``: worth trying again later."""
+
+    def __init__(self, message: str, *, retry: bool, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message, self.retry, self.status = message, retry, status
+
+
+class Sender(Protocol):
+    def __call__(self, message: Outgoing) -> str:
+        """Send it; return Notify's notification id, or raise :class:`SendError`."""
+
+
+TemplateLookup = Callable[[str, str], "str | None"]   # (kind, channel) -> template id
+
+
+@dataclass(frozen=True)
+class Policy:
+    max_attempts: int = 6
+    base_delay: dt.timedelta = dt.timedelta(seconds=60)
+
+    def delay(self, attempts: int) -> dt.timedelta:
+        return min(self.base_delay * (2 ** max(attempts - 1, 0)), MAX_DELAY)
+
+
+# -- queries ------------------------------------------------------------------------------------
+class OutboxRepository:
+    def __init__(self, session: Session) -> None:
+        self.db = session
+
+    def add(self, message: OutboxMessage) -> None:
+        self.db.add(message)
+        self.db.flush()
+
+    def get(self, message_id: int) -> OutboxMessage | None:
+        return self.db.get(OutboxMessage, message_id)
+
+    def for_booking(self, booking_id: int) -> list[OutboxMessage]:
+        stmt = select(OutboxMessage).where(OutboxMessage.booking_id == booking_id).order_by(OutboxMessage.id)
+        return list(self.db.scalars(stmt))
+
+    def due(self, now: dt.datetime, limit: int) -> list[int]:
+        stmt = (select(OutboxMessage.id)
+                .where(OutboxMessage.state == OutboxState.PENDING.value,
+                       OutboxMessage.next_attempt_at <= now)
+                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
+        return list(self.db.scalars(stmt))
+
+    def claim(self, message_id: int, now: dt.datetime) -> bool:
+        """Atomically move one message from pending to sending; False if someone else did."""
+        result = self.db.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.state == OutboxState.PENDING.value)
+            .values(state=OutboxState.SENDING.value, claimed_at=now,
+                    attempts=OutboxMessage.attempts + 1))
+        return result.rowcount == 1
+
+    def fail_stale(self, before: dt.datetime) -> int:
+        result = self.db.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.state == OutboxState.SENDING.value,
+                   OutboxMessage.claimed_at < before)
+            .values(state=OutboxState.FAILED.value,
+                    last_error="interrupted while sending; not resent"))
+        return result.rowcount or 0
+
+    def cancel_pending(self, booking_id: int, kinds: Iterable[MessageKind], reason: str) -> None:
+        self.db.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.booking_id == booking_id,
+                   OutboxMessage.kind.in_([k.value for k in kinds]),
+                   OutboxMessage.state == OutboxState.PENDING.value)
+            .values(state=OutboxState.CANCELLED.value, last_error=reason))
+
+    def forget(self, booking_ids: list[int]) -> None:
+        """Contact details removed: no personalisation kept, nothing more sent."""
+        if not booking_ids:
+            return
+        rows = OutboxMessage.booking_id.in_(booking_ids)
+        self.db.execute(update(OutboxMessage).where(rows, OutboxMessage.state == OutboxState.PENDING.value)
+                        .values(state=OutboxState.CANCELLED.value, last_error="contact details removed"))
+        self.db.execute(update(OutboxMessage).where(rows).values(personalisation=None))
+
+    def by_receipt(self, notify_id: str | None, reference: str | None) -> OutboxMessage | None:
+        if notify_id:
+            found = self.db.scalars(select(OutboxMessage).where(OutboxMessage.notify_id == notify_id)).first()
+            if found:
+                return found
+        if reference and reference.startswith("outbox-") and reference[7:].isdigit():
+            return self.get(int(reference[7:]))
+        return None
+
+
+def repo(uow: AbstractUnitOfWork) -> OutboxRepository:
+    return OutboxRepository(uow.bookings.db)
+
+
+# -- writing (inside the booking service's unit of work) --------------------------------------
+def route_for(b: Booking) -> NotifyChannel | None:
+    """Email or text for a web booking that still has its contact details; else None."""
+    if b.channel == "telegram" or b.purged_at is not None or not b.contact_value:
+        return None
+    return ROUTES.get(b.contact_method or "")
+
+
+def personalisation_for(b: Booking, kind: MessageKind, public_url: str) -> dict[str, str]:
+    """The template fields (docs/notify.md lists them for each kind). All plain text."""
+    s = b.session
+    base = public_url.rstrip("/")
+    place = "Online" if s.online_url else ", ".join(p for p in (s.site, s.address, s.town) if p)
+    fields = {"first_name": b.first_name or "there", "event": s.event.title,
+              "when": when_text(s.starts_at, s.ends_at), "place": place or "to be confirmed",
+              "reference": b.ref, "chat_link": f"{base}/"}
+    if kind in WITH_CALENDAR:
+        fields["calendar_link"] = f"{base}/bookings/{b.ics_token}.ics"
+    if kind is MessageKind.OFFER and b.offer_expires_at:
+        until = uk_time(b.offer_expires_at)
+        fields["offer_deadline"] = (f"{until:%-I:%M%p} on {until:%A} {until.day} {until:%B}"
+                                    .replace(":00", "").replace("AM", "am").replace("PM", "pm"))
+    return fields
+
+
+def enqueue(uow: AbstractUnitOfWork, b: Booking, kind: MessageKind, now: dt.datetime,
+            public_url: str, due_at: dt.datetime | None = None) -> OutboxMessage | None:
+    """Add a message about ``b`` to the outbox, in the caller's transaction (None: no route)."""
+    channel = route_for(b)
+    if channel is None:
+        return None
+    due = due_at or now
+    message = OutboxMessage(booking_id=b.id, kind=kind.value, channel=channel.value,
+                            personalisation=personalisation_for(b, kind, public_url),
+                            due_at=due, next_attempt_at=due, state=OutboxState.PENDING.value,
+                            attempts=0, created_at=now)
+    repo(uow).add(message)
+    return message
+
+
+# -- sending (the worker) -----------------------------------------------------------------------
+def still_wanted(message: OutboxMessage, now: dt.datetime) -> str | None:
+    """Why this message must not be sent now, or None when it should be."""
+    kind = MessageKind(message.kind)
+    b = message.booking
+    if b is None:
+        return None if kind in RECIPIENTS else "no booking"
+    if route_for(b) is None or not message.personalisation:
+        return "contact details removed"
+    if b.status not in WANTED[kind]:
+        return f"booking is {b.status}"
+    if kind is MessageKind.OFFER and b.offer_expires_at and _aware(b.offer_expires_at) <= now:
+        return "offer ended"
+    return None
+
+
+def deliver_outbox(uow_factory: Callable[[], AbstractUnitOfWork], send: Sender,
+                   templates: TemplateLookup, policy: Policy = Policy(),
+                   now: dt.datetime | None = None, limit: int = 50) -> dict[str, int]:
+    """Send what is due. Returns counts: notify_sent, notify_retry, notify_failed, notify_skipped."""
+    now = now or utcnow()
+    counts = {"notify_sent": 0, "notify_retry": 0, "notify_failed": 0, "notify_skipped": 0}
+    with uow_factory() as uow:   # claims interrupted by a crash: don't risk sending twice
+        uow.begin_write()
+        counts["notify_failed"] += repo(uow).fail_stale(now - STALE)
+        uow.commit()
+    with uow_factory() as uow:
+        due = repo(uow).due(now, limit)
+    for message_id in due:
+        claimed = _claim(uow_factory, message_id, templates, now)
+        if claimed is None:
+            continue
+        if isinstance(claimed, tuple):   # not sent: (state, reason)
+            state, reason = claimed
+            _finish(uow_factory, message_id, state=state, error=reason)
+            counts["notify_skipped" if state is OutboxState.CANCELLED else "notify_failed"] += 1
+            continue
+        try:
+            notify_id = send(claimed)
+        except SendError as exc:
+            outcome = _after_error(uow_factory, message_id, exc, policy, now)
+            logger.warning("notify message %s not sent (%s): %s", message_id,
+                           exc.status or "no answer", "will retry" if outcome == "notify_retry"
+                           else "failed")
+        else:
+            _finish(uow_factory, message_id, state=OutboxState.SENT, sent_at=now, notify_id=notify_id)
+            outcome = "notify_sent"
+        counts[outcome] += 1
+    return counts
+
+
+def _claim(uow_factory, message_id: int, templates: TemplateLookup, now: dt.datetime):
+    with uow_factory() as uow:
+        uow.begin_write()
+        outbox = repo(uow)
+        if not outbox.claim(message_id, now):
+            return None
+        message = outbox.get(message_id)
+        uow.commit()
+        reason = still_wanted(message, now)
+        if reason:
+            return OutboxState.CANCELLED, f"not sent: {reason}"
+        template_id = templates(message.kind, message.channel)
+        if not template_id:
+            setting = f"NOTIFY_TEMPLATE_{message.kind}_{message.channel}".upper()
+            return OutboxState.FAILED, f"no template: set {setting}"
+        if message.booking is not None:
+            to = message.booking.contact_value
+        else:
+            to = RECIPIENTS[MessageKind(message.kind)](message)
+        if not to:
+            return OutboxState.CANCELLED, "not sent: no recipient"
+        return Outgoing(NotifyChannel(message.channel), to, template_id,
+                        dict(message.personalisation or {}), f"outbox-{message.id}")
+
+
+def _after_error(uow_factory, message_id: int, exc: SendError, policy: Policy,
+                 now: dt.datetime) -> str:
+    with uow_factory() as uow:
+        uow.begin_write()
+        message = repo(uow).get(message_id)
+        error = f"{exc.status or 'no answer'}: {exc.message}"[:300]
+        if exc.retry and message.attempts < policy.max_attempts:
+            message.state = OutboxState.PENDING.value
+            message.next_attempt_at = now + policy.delay(message.attempts)
+            outcome = "notify_retry"
+        else:
+            message.state = OutboxState.FAILED.value
+            outcome = "notify_failed"
+        message.last_error = error
+        uow.commit()
+        return outcome
+
+
+def _finish(uow_factory, message_id: int, *, state: OutboxState, error: str | None = None,
+            sent_at: dt.datetime | None = None, notify_id: str | None = None) -> None:
+    with uow_factory() as uow:
+        uow.begin_write()
+        message = repo(uow).get(message_id)
+        message.state, message.last_error = state.value, error
+        if sent_at is not None:
+            message.sent_at, message.notify_id = sent_at, notify_id
+        uow.commit()
+
+
+# -- delivery receipts --------------------------------------------------------------------------
+FAILED_RECEIPTS = {
+    "permanent-failure": "the address or number does not exist or can't receive messages",
+    "temporary-failure": "the inbox was full or the phone was off, and Notify stopped trying",
+    "technical-failure": "a problem between Notify and its provider; it was not sent",
+}
+
+
+def record_receipt(uow_factory: Callable[[], AbstractUnitOfWork], notify_id: str | None,
+                   reference: str | None, status: str, at: dt.datetime | None = None) -> bool:
+    """Store Notify's delivery status on its outbox row; False when no row matches."""
+    status = (status or "")[:30]
+    with uow_factory() as uow:
+        uow.begin_write()
+        message = repo(uow).by_receipt(notify_id, reference)
+        if message is None:
+            return False
+        message.delivery_status, message.delivery_at = status, at or utcnow()
+        if status == "delivered":
+            message.state = OutboxState.DELIVERED.value
+        elif status in FAILED_RECEIPTS:
+            message.state = OutboxState.FAILED.value
+            message.last_error = f"Notify: {status} ({FAILED_RECEIPTS[status]})"
+        uow.commit()
+        return True
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
