@@ -21,6 +21,7 @@ from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.catalogue.views import RoleView
 from bot.settings import get_settings
 from bot.web import bookings as booking_files
+from bot.web import notify_callbacks
 from bot.web.cors import WidgetCORS
 
 HERE = Path(__file__).resolve().parent
@@ -96,6 +97,7 @@ app = Starlette(middleware=[Middleware(WidgetCORS, origins=get_settings().allowe
     Route("/api/chat", chat, methods=["POST"], name="chat"),
     Route("/healthz", healthz),
     *booking_files.routes,
+    *notify_callbacks.routes,  # GOV.UK Notify delivery receipts
     Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
 ])
 app.state.areas = CAREER_AREAS
