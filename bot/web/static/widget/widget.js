@@ -7,7 +7,9 @@
 
    Talks to the web app's POST /api/chat (a proxy to Rasa's REST channel), which answers with
    [{"text": "...", "buttons": [{"title": "...", "payload": "..."}]}] or 503 {"error": "..."}.
-   Untrusted text is only ever set with textContent / text nodes, never innerHTML. */
+   Untrusted text is only ever set with textContent / text nodes, never innerHTML.
+   Each bot message has a "Read aloud" button when the browser has speech synthesis
+   (window.speechSynthesis, on the device: no external service). */
 (function () {
   "use strict";
   if (window.CareersChatWidget) return; // loaded twice: keep the first
@@ -31,6 +33,13 @@
   };
   const OFFLINE = "Sorry, the adviser can't be reached right now. Check your connection and try again.";
   const MAX_KEPT = 200;
+  const speech = (function () { // the browser's own text-to-speech, or null (then no buttons)
+    try {
+      const s = window.speechSynthesis;
+      return s && typeof s.speak === "function" && typeof s.cancel === "function"
+        && typeof window.SpeechSynthesisUtterance === "function" ? s : null;
+    } catch (e) { return null; }
+  })();
 
   // -- colours: pick text colours that keep AA contrast whatever colour the site chose -----------
   function luminance(hex) {
@@ -91,23 +100,27 @@
     for (const c of children) if (c !== null && c !== undefined) node.append(c);
     return node;
   }
-  function icon() {
+  const CHAT_ICON = "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z";
+  const SPEAKER_ICON = "M3 9v6h4l5 4V5L7 9H3zm13.5 3a4.5 4.5 0 0 0-2.5-4v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1"
+    + "a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z";
+  function icon(d) {
     const ns = "http://www.w3.org/2000/svg";
     const svg = document.createElementNS(ns, "svg");
     svg.setAttribute("viewBox", "0 0 24 24");
     svg.setAttribute("aria-hidden", "true");
     svg.setAttribute("focusable", "false");
     const path = document.createElementNS(ns, "path");
-    path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z");
+    path.setAttribute("d", d || CHAT_ICON);
     svg.append(path);
     return svg;
   }
   const URLS = /\bhttps?:\/\/[^\s<>"'`]+/g;
+  const TRAILING = /[.,;:!?)\]}]+$/;
   function linkify(text) { // text with http(s) links as <a>; everything else stays text
     const frag = document.createDocumentFragment();
     let last = 0;
     for (const m of text.matchAll(URLS)) {
-      const url = m[0].replace(/[.,;:!?)\]}]+$/, "");
+      const url = m[0].replace(TRAILING, "");
       frag.append(text.slice(last, m.index),
         el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, url,
           el("span", { class: "ccw-sr", text: " (opens in a new tab)" })));
@@ -115,6 +128,14 @@
     }
     frag.append(text.slice(last));
     return frag;
+  }
+  function spoken(text) { // what "Read aloud" says: a web address becomes "a link to <site>"
+    return text.replace(URLS, (m) => {
+      const url = m.replace(TRAILING, "");
+      let site = "";
+      try { site = new URL(url).hostname.replace(/^www\./, ""); } catch (e) { /* not a URL */ }
+      return (site ? "a link to " + site : "a link") + m.slice(url.length);
+    }).replace(/\s+/g, " ").trim();
   }
   function when(iso) {
     const d = new Date(iso);
@@ -139,7 +160,7 @@
   const live = el("div", { class: "ccw-sr", "aria-live": "polite" });
   const launcher = el("button", { type: "button", class: "ccw-launcher", "aria-expanded": "false",
     "aria-controls": uid + "-panel", "aria-haspopup": "dialog", onclick: () => open() },
-    icon(), el("span", { text: cfg.launcherText }));
+    icon(CHAT_ICON), el("span", { text: cfg.launcherText }));
   const panel = el("div", { id: uid + "-panel", class: "ccw-panel", role: "dialog",
     "aria-labelledby": uid + "-title", hidden: true },
     el("div", { class: "ccw-head" },
@@ -173,6 +194,7 @@
     if (entry.text) {
       li.append(el("p", { class: "ccw-text" }, entry.who === "bot" ? linkify(entry.text) : entry.text));
     }
+    if (speech && entry.who === "bot" && entry.text.trim()) li.append(speakButton(entry.text));
     if (/^https?:\/\//.test(entry.image)) {
       li.append(el("p", { class: "ccw-text" }, el("a", { href: entry.image, target: "_blank",
         rel: "noopener noreferrer" }, "Open the picture", el("span", { class: "ccw-sr", text: " (opens in a new tab)" }))));
@@ -183,6 +205,39 @@
           onclick: () => { send(b.payload, b.title); input.focus(); } }, b.title))));
     }
     log.append(li);
+  }
+  // -- read aloud: the browser's speechSynthesis; one message at a time; pressed again, it stops --
+  let reading = null; // {button, utterance} while a message is being read
+  function speakButton(text) {
+    const label = el("span", { class: "ccw-speak-label", text: "Read aloud" });
+    const button = el("button", { type: "button", class: "ccw-speak" }, icon(SPEAKER_ICON), label);
+    button.addEventListener("click", () => readAloud(button, text));
+    return button;
+  }
+  function stopReading() {
+    if (!reading) return;
+    const button = reading.button;
+    reading = null;
+    button.querySelector(".ccw-speak-label").textContent = "Read aloud";
+    try { speech.cancel(); } catch (e) { /* nothing to stop */ }
+  }
+  function readAloud(button, text) {
+    const again = reading && reading.button === button;
+    stopReading();
+    if (again) return;
+    const utterance = new window.SpeechSynthesisUtterance(spoken(text));
+    utterance.lang = "en-GB";
+    const done = () => {
+      if (reading && reading.utterance === utterance) {
+        reading = null;
+        button.querySelector(".ccw-speak-label").textContent = "Read aloud";
+      }
+    };
+    utterance.addEventListener("end", done);
+    utterance.addEventListener("error", done);
+    reading = { button: button, utterance: utterance };
+    button.querySelector(".ccw-speak-label").textContent = "Stop reading";
+    speech.speak(utterance);
   }
   function renderAll() {
     log.replaceChildren();
@@ -287,6 +342,7 @@
     input.focus();
   }
   function restart() {
+    stopReading();
     generation += 1;
     busy = false;
     pending = null;
@@ -313,6 +369,7 @@
     input.focus();
   }
   function close() {
+    stopReading();
     panel.hidden = true;
     launcher.hidden = false;
     launcher.setAttribute("aria-expanded", "false");
