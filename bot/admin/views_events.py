@@ -24,9 +24,11 @@ from bot.admin.actions import apply, confirm, flash, list_url, pks_of, set_statu
 from bot.admin.audit import AuditedView, record, snapshot
 from bot.admin.auth import actor
 from bot.admin.forms import http_url
-from bot.bookings.models import ACTIVE, EVENT_STATUSES, HOLDING, KINDS, Booking, Event, EventSession
+from bot.bookings.models import (ACTIVE, EVENT_STATUSES, HOLDING, KINDS, Booking, Event,
+                                 EventSession, OutboxState)
 from bot.catalogue.unit_of_work import SqlUnitOfWork
 
+MOVED_FIELDS = ("starts_at", "ends_at", "site", "town", "address", "online_url")
 CSV_FIELDS = ["ref", "status", "first_name", "contact_method", "contact_value", "access_needs",
               "channel", "created_at", "offer_expires_at"]
 
@@ -39,6 +41,12 @@ def cancel_booking(uow_factory, booking_id: int, staff_email: str):
     if fn is not None:
         return fn(uow_factory, booking_id, staff_email)
     return service.BookingService(uow_factory).cancel_by_staff(booking_id, staff_email)
+
+
+def _messages(model: Booking, attribute: str) -> list[str]:
+    """The booking's email and text messages (GOV.UK Notify), a failure first in each line."""
+    return [("FAILED: " if m.state == OutboxState.FAILED.value else "") + str(m)
+            for m in model.messages]
 
 
 def _safe_cell(value: Any) -> str:
@@ -123,6 +131,16 @@ class EventSessionAdmin(AuditedView, model=EventSession):
             raise ValueError(f"Capacity can't be {data['capacity']}: {held} places are already "
                              f"booked or offered. Keep it at {held} or more, or cancel bookings first.")
 
+    async def after_model_change(self, data, model, is_created, request):
+        before = getattr(request.state, self._BEFORE, None) or {}
+        await super().after_model_change(data, model, is_created, request)
+        after = self.audit_snapshot(model)
+        if not is_created and any(before.get(f) != after.get(f) for f in MOVED_FIELDS):
+            from bot.bookings.service import BookingService  # tells each person (email or text)
+
+            await anyio.to_thread.run_sync(
+                BookingService(_uow_factory(self)).session_changed, model.id)
+
     async def on_model_delete(self, model: EventSession, request: Request) -> None:
         with self.session_maker() as s:
             booked = s.scalar(select(func.count(Booking.id)).where(Booking.session_id == model.id))
@@ -163,6 +181,9 @@ class _BookingBase(AuditedView, model=Booking):
     can_create = can_edit = can_delete = can_export = False
     icon, category = "fa-solid fa-ticket", "Events"
     column_details_exclude_list = [Booking.ics_token]
+    column_labels = {"messages": "Email and text messages"}
+    column_formatters_detail = {"messages": _messages}
+    non_link_related_fields = ["messages"]
     column_searchable_list = [Booking.ref]
     column_sortable_list = [Booking.created_at, Booking.status]
 
