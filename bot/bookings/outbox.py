@@ -42,7 +42,16 @@ logger = logging.getLogger(__name__)
 STALE = dt.timedelta(minutes=10)
 MAX_DELAY = dt.timedelta(hours=1)
 ROUTES = {"email": NotifyChannel.EMAIL, "phone": NotifyChannel.SMS}
-WITH_CALENDAR = {MessageKind.CONFIRMATION, MessageKind.REMINDER, MessageKind.MOVED}
+# Each kind's personalisation fields: its Notify templates use these ((field))s (docs/notify.md).
+BASE_FIELDS = ("first_name", "event", "when", "place", "reference", "chat_link")
+FIELDS: dict[MessageKind, tuple[str, ...]] = {
+    MessageKind.CONFIRMATION: BASE_FIELDS + ("calendar_link",),
+    MessageKind.REMINDER: BASE_FIELDS + ("calendar_link",),
+    MessageKind.OFFER: BASE_FIELDS + ("offer_deadline",),
+    MessageKind.OFFER_EXPIRED: BASE_FIELDS,
+    MessageKind.CANCELLED: BASE_FIELDS,
+    MessageKind.MOVED: BASE_FIELDS + ("calendar_link",),
+}
 # A message is sent only while its booking is in one of these states.
 WANTED = {
     MessageKind.CONFIRMATION: {"confirmed"},
@@ -183,14 +192,13 @@ def personalisation_for(b: Booking, kind: MessageKind, public_url: str) -> dict[
     place = "Online" if s.online_url else ", ".join(p for p in (s.site, s.address, s.town) if p)
     fields = {"first_name": b.first_name or "there", "event": s.event.title,
               "when": when_text(s.starts_at, s.ends_at), "place": place or "to be confirmed",
-              "reference": b.ref, "chat_link": f"{base}/"}
-    if kind in WITH_CALENDAR:
-        fields["calendar_link"] = f"{base}/bookings/{b.ics_token}.ics"
-    if kind is MessageKind.OFFER and b.offer_expires_at:
+              "reference": b.ref, "chat_link": f"{base}/",
+              "calendar_link": f"{base}/bookings/{b.ics_token}.ics", "offer_deadline": ""}
+    if b.offer_expires_at:
         until = uk_time(b.offer_expires_at)
         fields["offer_deadline"] = (f"{until:%-I:%M%p} on {until:%A} {until.day} {until:%B}"
                                     .replace(":00", "").replace("AM", "am").replace("PM", "pm"))
-    return fields
+    return {name: fields[name] for name in FIELDS[kind]}
 
 
 def enqueue(uow: AbstractUnitOfWork, b: Booking, kind: MessageKind, now: dt.datetime,
