@@ -127,9 +127,9 @@ def test_the_silent_chat_ends_last(telegram, stand_in):
 
 
 def test_the_silent_chat_ends_first(telegram, stand_in):
-    # A's action fails at once; B is answered after A's turn is over. The old guard sent B its
-    # answer and then a spurious apology.
-    a, b = two_chats_at_once(telegram, stand_in, Plan(0.2, None), Plan(3.0, "answer for B"))
+    # A's action fails while B's turn is under way (A's delay outlasts B's 0.3 s head start); B
+    # is answered after A's turn is over. The old guard sent B its answer and a spurious apology.
+    a, b = two_chats_at_once(telegram, stand_in, Plan(1.5, None), Plan(4.0, "answer for B"))
     assert a == [APOLOGY]
     assert b == ["answer for B"]
 
@@ -140,5 +140,6 @@ def test_both_answered_no_apology(telegram, stand_in):
 
 
 def test_both_silent_one_apology_each(telegram, stand_in):
+    # the old guard counted B's apology for A, so A got nothing
     a, b = two_chats_at_once(telegram, stand_in, Plan(2.0, None), Plan(0.2, None))
     assert (a, b) == ([APOLOGY], [APOLOGY])
