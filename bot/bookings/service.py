@@ -11,6 +11,7 @@ import datetime as dt
 import secrets
 from typing import Callable
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.bookings import outbox
@@ -226,11 +227,29 @@ class BookingService:
             held = [b for b in (s.bookings if s else []) if b.status in HOLDING]
             for b in held:
                 if b.status == "confirmed":
-                    self._cancel_reminders(uow, b, kinds=("day_before",), reason="session changed")
-                    self._schedule_reminder(uow, b)
+                    self._move_reminder(uow, b)
                 self._message(uow, b, MessageKind.MOVED)
             uow.commit()
             return len(held)
+
+    def _move_reminder(self, uow: AbstractUnitOfWork, b: Booking) -> None:
+        """The day-before reminder follows the session's (maybe new) start. A reminder row is
+        unique per due time, so one already there for that time is kept or revived."""
+        due = _aware(b.session.starts_at) - dt.timedelta(hours=self.reminder_hours)
+        wanted = due > self.clock()
+        rows = uow.bookings.db.scalars(select(Reminder).where(
+            Reminder.booking_id == b.id, Reminder.kind == "day_before")).all()
+        same = next((r for r in rows if _aware(r.due_at) == due), None)
+        for r in rows:
+            if r.state == "pending" and (r is not same or not wanted):
+                r.state = "cancelled"
+        if wanted and same is None:
+            uow.bookings.add(Reminder(booking_id=b.id, kind="day_before", due_at=due))
+        elif wanted and same.state == "cancelled":
+            same.state = "pending"
+        outbox.repo(uow).cancel_pending(b.id, [MessageKind.REMINDER], "session changed")
+        if wanted:
+            self._message(uow, b, MessageKind.REMINDER, due_at=due)
 
     def decline_offer(self, ref: str, *, sender_id: str | None = None) -> Outcome:
         return self.cancel(ref, sender_id=sender_id)
