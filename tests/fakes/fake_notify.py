@@ -246,3 +246,13 @@ class FakeNotify:
         if kind == "sms" and not (isinstance(data["phone_number"], str) and uk_mobile(data["phone_number"])):
             return "phone_number Not a UK mobile number"
         return None
+
+
+def template_env(fake: FakeNotify, fields_by_kind: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """An email and a text template on ``fake`` for each kind; returns the NOTIFY_TEMPLATE_*
+    settings that name them (as the app reads them from the environment)."""
+    env = {}
+    for kind, fields in fields_by_kind.items():
+        for type_, suffix in (("email", "EMAIL"), ("sms", "SMS")):
+            env[f"NOTIFY_TEMPLATE_{kind.upper()}_{suffix}"] = fake.add_template(type_, fields)
+    return env
