@@ -1,7 +1,7 @@
 """The running stacks the end-to-end and browser tests share, once per test session.
 
 `stack`: action server, Rasa, web app and worker as subprocesses on free ports, with a seeded
-temporary database. `telegram`: Rasa with our Telegram channel talking to a fake Bot API.
+temporary database, and GOV.UK Notify pointed at a fake on loopback (``stack.notify``). `telegram`: Rasa with our Telegram channel talking to a fake Bot API.
 Registered once, in tests/conftest.py, so every directory gets the same instances.
 """
 from __future__ import annotations
@@ -15,8 +15,12 @@ from bot.bookings.seed import seed_events
 from bot.catalogue import io
 from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.cli import SEED_DIR
+from bot.bookings.outbox import FIELDS
 from bot.db import session_factory, upgrade
 from bot.supervisor import MODEL, Stack, services, stack_env
+from tests.fakes.fake_notify import FakeNotify, template_env
+
+NOTIFY_CALLBACK_TOKEN = "e2e-receipts-3b9f0c2d8e7a4f61"
 
 
 def free_port() -> int:
@@ -35,16 +39,25 @@ def stack(tmp_path_factory):
     io.load(SqlUnitOfWork(session_factory(db_url)), io.read(SEED_DIR))
     seed_events(SqlUnitOfWork(session_factory(db_url)))
     ports = {"actions": free_port(), "rasa": free_port(), "web": free_port()}
+    notify = FakeNotify().start()
     env = stack_env(ports, {"DATABASE_URL": db_url, "TRACKER_DB": str(tmp / "tracker.db"),
                             "CATALOGUE_REFRESH_SECONDS": "1", "WORKER_INTERVAL_SECONDS": "1",
-                            "SECRET_KEY": "e2e-stack-only-5c0d9e7a1f3b48e2a6d4c8b0f1e2d3c4"})
+                            "SECRET_KEY": "e2e-stack-only-5c0d9e7a1f3b48e2a6d4c8b0f1e2d3c4",
+                            "NOTIFY_API_KEY": notify.api_key(), "NOTIFY_BASE_URL": notify.url,
+                            "NOTIFY_CALLBACK_TOKEN": NOTIFY_CALLBACK_TOKEN,
+                            "NOTIFY_RETRY_BASE_SECONDS": "1",
+                            **template_env(notify, {k.value: f for k, f in FIELDS.items()})})
     running = Stack(services(ports, tmp / "logs", token=env["RASA_AUTH_TOKEN"]), env)
+    running.notify = notify
     with running:
         running.wait_ready(timeout=300)
         running.ports = ports
         running.db_url = db_url
         running.tmp = tmp
-        yield running
+        try:
+            yield running
+        finally:
+            notify.stop()
 
 
 @pytest.fixture(scope="session")
