@@ -1,6 +1,7 @@
 """What the bot says about a role: short, plain English, always with its source."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 
@@ -18,6 +19,17 @@ class Button:
 class Reply:
     text: str
     buttons: tuple[Button, ...] = field(default_factory=tuple)
+
+
+def pay_year_note(pay_year: str, today: dt.date | None = None) -> str:
+    """When the pay table's year is over, say so: newer rates apply (Agenda for Change years
+    start on 1 April), so a figure we quote may now be a little low."""
+    today = today or dt.date.today()
+    start = int(pay_year[:4])
+    if today < dt.date(start + 1, 4, 1):
+        return ""
+    return (f" These are the {pay_year} figures. Pay rises each year on 1 April, so pay now may be "
+            "a little higher: NHS Jobs adverts show the current pay for each post.")
 
 
 def payload(intent: str, role: str | None = None) -> str:
@@ -107,7 +119,8 @@ def role_pay(role: RoleView, pay: PayRange | None) -> Reply:
             f"{article(role.title).capitalize()} {role.title.lower()} in the NHS is paid on "
             f"Agenda for Change {pay.bands_text}. In {pay.nation} in {pay.pay_year}, that is "
             f"£{pay.minimum:,} to £{pay.maximum:,} a year for full-time work, before tax. "
-            f"Pay goes up with experience within a band.\n\nPay table: {pay.source_url}\n"
+            f"Pay goes up with experience within a band.{pay_year_note(pay.pay_year)}"
+            f"\n\nPay table: {pay.source_url}\n"
             f"{_source(role)}"
         )
     elif role.pay_note:

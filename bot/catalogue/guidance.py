@@ -1,7 +1,7 @@
 """Replies about pathways and support content (care leavers, funding), always sourced."""
 from __future__ import annotations
 
-from bot.catalogue.answers import Button, Reply, payload
+from bot.catalogue.answers import Button, Reply, pay_year_note, payload
 from bot.catalogue.views import ContentView, RoleView, RouteView
 
 
@@ -81,6 +81,7 @@ def pay_bands(bands: list, band: str | None = None) -> Reply:
                 for b in bands if b.band != "1"]
         text = (f"{about}\n\nFull-time pay a year, before tax, in {first.nation} in "
                 f"{first.pay_year}:\n" + "\n".join(rows))
+    text += pay_year_note(first.pay_year)
     text += f"\n\nPay table: {first.source_url}\nSource: {AFC_SOURCE} (checked {AFC_REVIEWED})"
     buttons = (Button("Pay for a job", payload("ask_role_pay")),
                Button("Jobs you can start without qualifications", "/ask_roles_by_kind"))

@@ -226,7 +226,8 @@ class CatalogueService:
         with self._uow_factory() as uow:
             return [RouteView.of(r) for r in uow.catalogue.list_routes()]
 
-    def content(self, topic: str) -> list[ContentView]:
+    def content(self, topic: str | None = None) -> list[ContentView]:
+        """Content items of ``topic`` (every item when None)."""
         with self._uow_factory() as uow:
             return [ContentView.of(c) for c in uow.catalogue.list_content(topic)]
 

@@ -130,3 +130,11 @@ def test_unknown_related_roles_are_refused_at_import(uow_factory, catalogue_data
     data = catalogue_data.model_copy(update={"content": [bad]})
     with pytest.raises(io.ImportProblem, match="astronaut"):
         io.load(uow_factory(), data)
+
+
+def test_a_pay_year_that_is_over_is_said_to_be_over():
+    from bot.catalogue.answers import pay_year_note
+
+    assert pay_year_note("2025/26", dt.date(2026, 3, 31)) == ""
+    note = pay_year_note("2025/26", dt.date(2026, 4, 1))
+    assert "These are the 2025/26 figures" in note and "NHS Jobs adverts" in note
