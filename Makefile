@@ -11,7 +11,7 @@ RASA := .venv-rasa/bin/rasa
 MODEL := models/careers.tar.gz
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
   $(wildcard bot/safeguarding_data/training*.yml) bot/safeguarding_model.py \
-  bot/rasa_addons/safeguarding_classifier.py bot/rasa_addons/sentence_features.py bot/embeddings.py
+  bot/rasa_addons/safeguarding_classifier.py bot/rasa_addons/sentence_features.py bot/rasa_addons/blank_message.py bot/text.py bot/embeddings.py
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1

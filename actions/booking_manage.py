@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import Events, ThreadedAction
 from actions.bookings_common import bookings, ics_url, stored_contact
+from actions.fallback import ActionFallback
 from bot.bookings import chat
 from bot.bookings.views import BookingView
 from bot.catalogue.answers import Button, Reply
@@ -265,7 +266,17 @@ class ActionBookingNotice(ThreadedAction):
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
         ref, kind = tracker.get_slot("notice_ref"), tracker.get_slot("notice_kind")
         clear = [SlotSet("notice_ref", None), SlotSet("notice_kind", None)]
+        if not sent_by_the_worker(tracker):  # someone typed the intent's name: answer them
+            return ActionFallback().answer(tracker)
         found = bookings().find(ref, sender_id=tracker.sender_id) if ref else None
         if found is None or kind not in ("day_before", "offer", "cancelled"):
             return [], clear  # not this conversation's booking: say nothing
         return [chat.notice(kind, found)], clear
+
+
+def sent_by_the_worker(tracker: Tracker) -> bool:
+    """Rasa's trigger_intent marks the message it adds as external (Rasa's ``IS_EXTERNAL``
+    metadata, text ``EXTERNAL: <intent>``); a typed message is never marked so."""
+    latest = tracker.latest_message or {}
+    return bool((latest.get("metadata") or {}).get("is_external")) or \
+        (latest.get("text") or "").startswith("EXTERNAL: ")

@@ -8,6 +8,7 @@ from actions import services
 from actions.base import Events, ThreadedAction
 from bot.catalogue import answers
 from bot.catalogue.answers import Button, Reply, payload
+from bot.text import has_words
 
 # What each intent means, as a button a person would click.
 INTENT_TITLES = {
@@ -49,6 +50,11 @@ class ActionFallback(ThreadedAction):
 
     def _answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
         text = tracker.latest_message.get("text") or ""
+        if not has_words(text):
+            return [Reply("That message came through empty. What would you like to know? I can tell "
+                          "you about NHS jobs, ways in like apprenticeships, pay, or book you a "
+                          "taster day or CV workshop.",
+                          (Button("What can you do?", payload("bot_capabilities")),))], []
         best = services.catalogue().matcher().best(text)
         if best is not None:
             role = services.catalogue().role(best.slug)

@@ -200,7 +200,8 @@ class RoleMatcher:
             if len(keys) > 1 and (keys[-1],) not in names and len(keys[-1]) > SHORT:
                 heads.setdefault(keys[-1], set()).update(s for s, _ in owners)
         self._heads = {h: sorted(s, key=self._order.get) for h, s in heads.items()}
-        self._strict_heads = [h for h, s in heads.items() if len(s) <= 3 and h not in GENERIC_HEADS]
+        self._strict_heads = [h for h, s in heads.items() if len(s) <= 3
+                              and h not in GENERIC_HEADS and h not in BORING]
         self._words = {w: sorted(s, key=self._order.get) for w, s in words.items() if len(w) > SHORT
                        and w not in STOP_WORDS and w not in BORING and w not in GENERIC_HEADS}
         self._max_words = max(self._choices, default=1)

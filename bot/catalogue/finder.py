@@ -14,7 +14,7 @@ from bot.catalogue.facts import Fact
 from bot.catalogue.semantic import Confidence, Hit
 from bot.catalogue.views import ContentView
 
-ANSWERED = Confidence(floor=0.6, lead=0.04)  # an answer-bank item is the answer
+ANSWERED = Confidence(floor=0.7, lead=0.05)  # an answer-bank item is the answer (tuned on bench/answer_dev.yml)
 FACT_ASKED = Confidence(floor=0.45, lead=0.08)  # a named job's fact is what is asked
 # Fact forms are short and general, item forms many and specific, so their scores are on
 # different scales: a clearly asked fact of the named job wins unless a general item is far

@@ -48,13 +48,15 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
-        self._featurize([m for m in messages if m.get(TEXT)])
+        # Every message, an empty one too: the classifier after this needs the same features
+        # for each (a blank message is then marked nlu_fallback by BlankMessageClassifier).
+        self._featurize(messages)
         return messages
 
     def _featurize(self, messages: List[Message]) -> None:
         if not messages:
             return
-        vectors = encoder().encode([m.get(TEXT) for m in messages])
+        vectors = encoder().encode([m.get(TEXT) or "" for m in messages])
         for message, vector in zip(messages, vectors):
             message.set(EMBEDDING_KEY, vector)
             message.add_features(Features(np.asarray(vector)[None, :] * self._config["scale"], FEATURE_TYPE_SENTENCE,

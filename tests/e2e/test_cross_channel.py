@@ -22,8 +22,11 @@ SCRIPTS = {
     "booking": ["book a cv workshop", PRESS + "CV workshop", PRESS + "Yes, that's OK", "16", "Sam",
                 "sam.cross@example.com", PRESS + "No, nothing", PRESS + "Yes, book it"],
 }
-# What legitimately differs on Telegram: the chat itself can be the contact route.
+# What legitimately differs on Telegram: the chat itself can be the contact route, and a
+# Telegram booking's confirmation and reminder come in the chat, not by email (bot/bookings/outbox.py).
 TELEGRAM_ONLY = [(" (or just this chat)", ""),
+                 ("I'll send you a reminder here the day before.",
+                  "I'll email you a confirmation now and a reminder the day before."),
                  ("How should we contact you? Type an email or a mobile number, or tap below to "
                   "use this chat.", "What email address or mobile number should we use?")]
 TELEGRAM_ONLY_BUTTONS = {"Use this chat"}

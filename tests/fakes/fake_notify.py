@@ -186,8 +186,8 @@ class FakeNotify:
         with self._lock:
             self.sent.append(sent)
         body_text = " ".join(f"{k}={v}" for k, v in given.items())
-        content = ({"subject": template.subject, "body": body_text, "from_email": "careers@notifications.service.gov.uk"}
-                   if kind == "email" else {"body": body_text, "from_number": "NHSCareers"})
+        content = ({"subject": template.subject, "body": body_text,
+                    "from_email": "careers@notifications.service.gov.uk"} if kind == "email" else {"body": body_text, "from_number": "NHSCareers"})
         return 201, {"id": sent.id, "reference": sent.reference, "content": content,
                      "uri": f"{self.url}/v2/notifications/{sent.id}",
                      "template": {"id": template.id, "version": 1,
@@ -211,7 +211,9 @@ class FakeNotify:
         if header.get("alg") != "HS256":
             return "Invalid token: algorithm used is not HS256"
         if claims.get("iss") != self.service_id:
-            return "Invalid token: service not found" if "iss" in claims else "Invalid token: iss field not provided"
+            if "iss" not in claims:
+                return "Invalid token: iss field not provided"
+            return "Invalid token: service not found"
         try:
             jwt.decode(token, self.secret, algorithms=["HS256"], options={"verify_iat": False})
         except jwt.PyJWTError:

@@ -89,6 +89,23 @@ def test_fallback_answers_a_named_role():
     assert "Paramedic" in messages[0]["text"]
 
 
+@pytest.mark.parametrize("text", ["", "   ", "\n\n", "\t\x1f\r", "\u200b\ufeff"])
+def test_an_empty_message_is_told_so_and_shown_what_to_ask(text):
+    messages, events = run(ActionFallback(), tracker(text, intent="nlu_fallback"))
+    assert "came through empty" in messages[0]["text"]
+    assert [b["title"] for b in messages[0]["buttons"]] == ["What can you do?"]
+    assert [e["event"] for e in events] == ["rewind"]
+
+
+@pytest.mark.parametrize("text, words", [("", False), (" \t\n\x0c", False), ("\x00\x01\x1b", False),
+                                         ("\u200b\u200c\u200d\ufeff\u202e", False), ("?", True),
+                                         ("🙂", True), ("hi", True), ("\u00a0x", True)])
+def test_what_counts_as_words(text, words):
+    from bot.text import has_words
+
+    assert has_words(text) is words
+
+
 def test_fallback_offers_did_you_mean_buttons_then_help():
     t = tracker("blorp", intent="nlu_fallback")
     t.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.5},

@@ -154,11 +154,26 @@ def test_notice_only_for_the_booking_owner(svc):
     ref = svc.book(sessions(svc)["Leeds"], sender_id="s1", channel="rest", first_name="Sam",
                    contact=None).booking.ref
     slots = {"notice_ref": ref, "notice_kind": "day_before"}
-    messages, _ = run(ActionBookingNotice(), make("", slots, intent="EXTERNAL_booking_notice"))
+    triggered = "EXTERNAL: EXTERNAL_booking_notice"  # what Rasa's trigger_intent records
+    messages, _ = run(ActionBookingNotice(), make(triggered, slots, intent="EXTERNAL_booking_notice"))
     assert "Reminder" in messages[0]["text"]
-    messages, _ = run(ActionBookingNotice(), make("", slots, intent="EXTERNAL_booking_notice",
+    messages, _ = run(ActionBookingNotice(), make(triggered, slots, intent="EXTERNAL_booking_notice",
                                                   sender="nosy"))
     assert messages == []
+
+
+def test_a_typed_notice_intent_is_answered_like_anything_not_understood(svc):
+    """Telegram drops a command's slash, so "/EXTERNAL_booking_notice{...}" reaches NLU as text
+    that names the intent: the person gets the fallback's answer, never a booking of theirs or
+    anyone else's, and never silence."""
+    ref = svc.book(sessions(svc)["Leeds"], sender_id="s1", channel="rest", first_name="Sam",
+                   contact=None).booking.ref
+    typed = 'EXTERNAL_booking_notice{"notice_ref":"%s","notice_kind":"day_before"}' % ref
+    for sender in ("s1", "nosy"):
+        messages, _ = run(ActionBookingNotice(), make(typed, {"notice_ref": ref, "notice_kind": "day_before"},
+                                                      intent="EXTERNAL_booking_notice", sender=sender))
+        assert len(messages) == 1 and "not sure what you mean" in messages[0]["text"]
+        assert ref not in messages[0]["text"] and "Reminder" not in messages[0]["text"]
 
 
 def test_erase_needs_a_yes(svc):

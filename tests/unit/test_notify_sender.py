@@ -58,14 +58,18 @@ def test_email_and_sms_pass_notifys_checks(fake, env):
 def test_the_fake_checks_the_token_like_notify(fake, env):
     good = fake.api_key()
     now = time.time()
-    check = fake._check_token
-    assert check("Bearer " + jwt.encode({"iss": fake.service_id, "iat": int(now)}, fake.secret)) is None
-    assert "signature" in check("Bearer " + jwt.encode({"iss": fake.service_id, "iat": int(now)}, "0" * 36))
-    assert "service not found" in check("Bearer " + jwt.encode({"iss": "other", "iat": int(now)}, fake.secret))
-    assert "30 seconds" in check("Bearer " + jwt.encode({"iss": fake.service_id, "iat": int(now) - 31}, fake.secret))
-    assert "HS256" in check("Bearer " + jwt.encode({"iss": fake.service_id, "iat": int(now)}, fake.secret,
-                                                   algorithm="HS512"))
-    assert "iat" in check("Bearer " + jwt.encode({"iss": fake.service_id}, fake.secret))
+
+    def check(claims: dict, key: str = fake.secret, **kw) -> str | None:
+        return fake._check_token("Bearer " + jwt.encode(claims, key, **kw))
+    ours = {"iss": fake.service_id, "iat": int(now)}
+    assert check(ours) is None
+    assert "signature" in check(ours, "0" * 36)
+    assert "service not found" in check({**ours, "iss": "other"})
+    assert "30 seconds" in check({**ours, "iat": int(now) - 31})
+    assert "30 seconds" in check({**ours, "iat": int(now) + 31})
+    assert "HS256" in check(ours, algorithm="HS512")
+    assert "iat" in check({"iss": fake.service_id})
+    assert "must be provided" in fake._check_token("")
     assert good.startswith("careers-test-")
 
 
