@@ -6,6 +6,9 @@ import re
 
 # turns that may rightly get no reply (as in bot/channels/guard.py, which the app can't import)
 SILENT_OK = re.compile(r"^/(restart|session_start)\s*$|^/EXTERNAL_")
+# how the bot confirms "delete my data" (actions/privacy.py): the worker then removes the
+# conversation so far from the tracker store, so a fuzzed chat's tracker may hold only its end
+ERASED = "Done. I've deleted your contact details"
 
 REAL = ["how do I become a paramedic", "how much do nurses earn", "book a taster day",
         "my bookings", "cancel my booking", "delete my data", "what is a T Level", "hi",

@@ -14,7 +14,7 @@ from bot.db import session_factory
 from bot.channels.telegram_helpers import user_texts
 from tests.e2e.telegram_client import (APOLOGY, BOT, _ids, assert_callback_data_fits, bot_events, buttons,
                                        telegram_texts, text_of)
-from tests.fuzz_inputs import SILENT_OK, inputs
+from tests.fuzz_inputs import ERASED, SILENT_OK, inputs
 
 pytestmark = pytest.mark.e2e
 
@@ -86,5 +86,10 @@ def test_telegram_fuzz(telegram):
 
     assert [t[:40] for t, _, replies in turns if needs_an_answer(t) and not replies] == []
     for chat in chats:
-        assert telegram.api.texts_to(chat, mark) == telegram_texts(bot_events(telegram.rasa_url, str(chat)))
+        sent = telegram.api.texts_to(chat, mark)
+        recorded = telegram_texts(bot_events(telegram.rasa_url, str(chat)))
+        if any(text.startswith(ERASED) for text in sent):  # the worker removed it up to then
+            assert len(recorded) <= len(sent) and sent[len(sent) - len(recorded):] == recorded, chat
+        else:
+            assert sent == recorded, chat
     assert telegram.say(2100, "how do I become a paramedic")  # still alive
