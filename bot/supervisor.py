@@ -107,7 +107,7 @@ def services(ports: dict[str, int], log_dir: Path, model: Path = MODEL,
     return [
         Service("actions", [str(APP_PY), "-m", "rasa_sdk", "--actions", "actions",
                             "--port", str(ports["actions"])],
-                f"http://127.0.0.1:{ports['actions']}/health", log_dir / "actions.log"),
+                f"http://127.0.0.1:{ports['actions']}/ready", log_dir / "actions.log"),
         Service("rasa", rasa, f"http://127.0.0.1:{ports['rasa']}/", log_dir / "rasa.log"),
         Service("web", [str(APP_PY), "-m", "uvicorn", "bot.web.app:app", "--ws", "none", "--host", "127.0.0.1",
                         "--port", str(ports["web"])],
@@ -187,7 +187,7 @@ ready in {time.monotonic() - started:.0f}s
   chat page       http://localhost:{ports['web']}/
   staff admin     http://localhost:{ports['web']}/admin  (first account: .venv/bin/python -m bot staff add EMAIL --role admin)
   REST channel    POST http://localhost:{ports['rasa']}/webhooks/rest/webhook
-  action server   http://localhost:{ports['actions']}/health
+  action server   http://localhost:{ports['actions']}/ready
   Rasa HTTP API   on, token {'from RASA_AUTH_TOKEN' if own_token else 'generated for this run (set RASA_AUTH_TOKEN to choose one)'}
   worker          reminders, waiting-list offers, purge every {env.get('WORKER_INTERVAL_SECONDS', '30')}s
   Telegram        {'on: POST /webhooks/telegram/webhook' if credentials != 'credentials.yml' else 'off (set TELEGRAM_TOKEN and the others in docs/telegram.md)'}

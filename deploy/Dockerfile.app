@@ -40,6 +40,7 @@ WORKDIR /app
 COPY alembic.ini ./
 COPY bot/ bot/
 COPY actions/ actions/
+COPY rasa_sdk_plugins/ rasa_sdk_plugins/
 
 COPY --chmod=0755 <<'EOF' /usr/local/bin/careers
 #!/bin/sh

@@ -41,9 +41,6 @@ class _Indexes:
     content: dict[str, ContentView]
 
 
-_EMPTY = SemanticIndex((), lambda texts: None)
-_NO_INDEXES = _Indexes(None, _EMPTY, _EMPTY, _EMPTY, {})  # nothing found while the first build runs
-
 # A role found by what it does must be clearly nearest; a weaker match is offered as buttons.
 DESCRIBED = Confidence(floor=0.5, lead=0.04)
 MAYBE_DESCRIBED = 0.4
@@ -95,14 +92,16 @@ class CatalogueService:
 
     # -- search by meaning, rebuilt with the matcher when the catalogue changes ------------------
     def _semantic(self, wait: bool = True) -> "_Indexes":
-        """The role, answer and fact indexes. While another thread builds them, a caller that
-        won't wait gets the previous ones (or none): a user's turn never queues behind it."""
+        """The role, answer and fact indexes. While another thread rebuilds them after a
+        catalogue change, a caller that won't wait gets the previous ones: a user's turn never
+        queues behind a rebuild. Before the first build is done every caller waits for it, so
+        no one is told "no checked answer" only because the server has just started."""
         self.matcher()
         indexes = self._indexes
         if indexes is not None and indexes.version == self._version:
             return indexes
-        if not self._index_lock.acquire(blocking=wait):
-            return indexes if indexes is not None else _NO_INDEXES
+        if not self._index_lock.acquire(blocking=wait or indexes is None):
+            return indexes
         try:
             indexes = self._indexes
             if indexes is not None and indexes.version == self._version:
@@ -124,6 +123,11 @@ class CatalogueService:
             return self._indexes
         finally:
             self._index_lock.release()
+
+    @property
+    def ready(self) -> bool:
+        """Whether the search indexes have been built (the action server's /ready)."""
+        return self._indexes is not None
 
     def warm(self) -> None:
         """Build the search indexes now (in the background at start), not on a user's turn."""

@@ -55,3 +55,8 @@ def test_web_chat_proxy(stack):
     assert bad.status_code == 400
     assert httpx.get(web + "/roles/paramedic").status_code == 200
     assert httpx.get(web + "/roles/no-such-role").status_code == 404
+
+
+def test_the_action_server_says_it_is_ready_once_its_indexes_are_built(stack):
+    resp = httpx.get(f"http://127.0.0.1:{stack.ports['actions']}/ready", timeout=10)
+    assert resp.status_code == 200 and resp.json() == {"ready": True}
