@@ -101,6 +101,12 @@ class Settings(BaseSettings):
     notify_template_cancelled_sms: str | None = None
     notify_template_moved_email: str | None = None
     notify_template_moved_sms: str | None = None
+    # Alerts to staff (bot/casework/alerts.py), by email through Notify: a new request to talk to
+    # a person or an urgent safeguarding flag. Off without STAFF_ALERT_EMAIL. A burst inside
+    # STAFF_ALERT_MINUTES is one email.
+    staff_alert_email: str | None = None
+    staff_alert_minutes: float = 15.0
+    notify_template_staff_alert_email: str | None = None
 
     @property
     def notify_enabled(self) -> bool:
@@ -131,6 +137,22 @@ class Settings(BaseSettings):
                 if origin not in found:
                     found.append(origin)
         return tuple(found)
+
+    @field_validator("staff_alert_email")
+    @classmethod
+    def _team_address(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        from bot.contact import parse_contact
+
+        contact = parse_contact(value)
+        if contact is None or contact.method != "email":
+            raise ValueError("is not an email address (the team's shared inbox)")
+        return contact.value
+
+    @property
+    def staff_alerts_enabled(self) -> bool:
+        return self.notify_enabled and self.staff_alert_email is not None
 
     @field_validator("notify_api_key")
     @classmethod

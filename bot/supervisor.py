@@ -159,8 +159,11 @@ def _notify_line() -> str:
     """Email and text through GOV.UK Notify: on with NOTIFY_API_KEY, else said plainly."""
     from bot.settings import get_settings
 
-    if get_settings().notify_enabled:
-        return "Notify          on: web bookings get email and text messages (docs/notify.md)"
+    settings = get_settings()
+    if settings.notify_enabled:
+        staff = ("staff alerts by email" if settings.staff_alerts_enabled
+                 else "no staff alerts (no STAFF_ALERT_EMAIL)")
+        return f"Notify          on: web bookings get email and text messages; {staff} (docs/notify.md)"
     return ("Notify          off: notifications are off (no NOTIFY_API_KEY), so web users see "
             "reminders only when they reopen the chat (docs/notify.md)")
 

@@ -29,6 +29,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored time as an aware UTC time (SQLite hands back naive ones)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
 class Event(Base):
     __tablename__ = "events"
 
@@ -153,6 +158,7 @@ class MessageKind(str, enum.Enum):
     OFFER_EXPIRED = "offer_expired"
     CANCELLED = "cancelled"            # by staff
     MOVED = "moved"                    # staff changed the session's date, time or place
+    STAFF_ALERT = "staff_alert"        # to the team's address: something in the admin needs them
 
 
 class NotifyChannel(str, enum.Enum):

@@ -18,10 +18,9 @@ Failed messages are shown to staff on the booking in the admin.
 
 Receipts: Notify calls bot/web/notify_callbacks.py, which calls :func:`record_receipt`.
 
-New kinds (links that manage a booking, alerts to staff) are new :class:`MessageKind` values with
-their personalisation in :func:`personalisation_for` and their rule in :func:`still_wanted`; a
-message to staff has no booking (``booking_id`` is None) and its recipient comes from
-:data:`RECIPIENTS`.
+New kinds are new :class:`MessageKind` values with their fields in :data:`FIELDS`. A message to
+staff (bot/casework/alerts.py) has no booking (``booking_id`` is None) and goes to the team
+address the worker is given (``STAFF_ALERT_EMAIL``), read when it is sent, never stored.
 """
 from __future__ import annotations
 
@@ -33,7 +32,7 @@ from typing import Callable, Iterable, Protocol
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.bookings.models import (Booking, MessageKind, NotifyChannel, OutboxMessage, OutboxState,
+from bot.bookings.models import (Booking, MessageKind, NotifyChannel, OutboxMessage, OutboxState, as_utc,
                                  utcnow)
 from bot.bookings.views import uk_time, when_text
 from bot.catalogue.unit_of_work import AbstractUnitOfWork
@@ -51,6 +50,7 @@ FIELDS: dict[MessageKind, tuple[str, ...]] = {
     MessageKind.OFFER_EXPIRED: BASE_FIELDS,
     MessageKind.CANCELLED: BASE_FIELDS,
     MessageKind.MOVED: BASE_FIELDS + ("calendar_link",),
+    MessageKind.STAFF_ALERT: ("what", "count", "admin_link"),   # no message text, no contact details
 }
 # A message is sent only while its booking is in one of these states.
 WANTED = {
@@ -61,8 +61,8 @@ WANTED = {
     MessageKind.CANCELLED: {"cancelled"},
     MessageKind.MOVED: {"confirmed", "offered"},
 }
-# Where a message without a booking goes (staff alerts, later): kind -> function of the row.
-RECIPIENTS: dict[MessageKind, Callable[[OutboxMessage], str | None]] = {}
+# Kinds sent to the team's address rather than to a booking's contact details.
+TO_STAFF = frozenset({MessageKind.STAFF_ALERT})
 
 
 # -- what a sender is given and what it may raise ---------------------------------------------
@@ -222,20 +222,22 @@ def still_wanted(message: OutboxMessage, now: dt.datetime) -> str | None:
     kind = MessageKind(message.kind)
     b = message.booking
     if b is None:
-        return None if kind in RECIPIENTS else "no booking"
+        return None if kind in TO_STAFF else "no booking"
     if route_for(b) is None or not message.personalisation:
         return "contact details removed"
     if b.status not in WANTED[kind]:
         return f"booking is {b.status}"
-    if kind is MessageKind.OFFER and b.offer_expires_at and _aware(b.offer_expires_at) <= now:
+    if kind is MessageKind.OFFER and b.offer_expires_at and as_utc(b.offer_expires_at) <= now:
         return "offer ended"
     return None
 
 
 def deliver_outbox(uow_factory: Callable[[], AbstractUnitOfWork], send: Sender,
                    templates: TemplateLookup, policy: Policy = Policy(),
-                   now: dt.datetime | None = None, limit: int = 50) -> dict[str, int]:
-    """Send what is due. Returns counts: notify_sent, notify_retry, notify_failed, notify_skipped."""
+                   now: dt.datetime | None = None, limit: int = 50,
+                   staff_address: str | None = None) -> dict[str, int]:
+    """Send what is due (a staff alert to ``staff_address``). Returns counts: notify_sent,
+    notify_retry, notify_failed, notify_skipped."""
     now = now or utcnow()
     counts = {"notify_sent": 0, "notify_retry": 0, "notify_failed": 0, "notify_skipped": 0}
     with uow_factory() as uow:   # claims interrupted by a crash: don't risk sending twice
@@ -245,7 +247,7 @@ def deliver_outbox(uow_factory: Callable[[], AbstractUnitOfWork], send: Sender,
     with uow_factory() as uow:
         due = repo(uow).due(now, limit)
     for message_id in due:
-        claimed = _claim(uow_factory, message_id, templates, now)
+        claimed = _claim(uow_factory, message_id, templates, now, staff_address)
         if claimed is None:
             continue
         if isinstance(claimed, tuple):   # not sent: (state, reason)
@@ -267,7 +269,8 @@ def deliver_outbox(uow_factory: Callable[[], AbstractUnitOfWork], send: Sender,
     return counts
 
 
-def _claim(uow_factory, message_id: int, templates: TemplateLookup, now: dt.datetime):
+def _claim(uow_factory, message_id: int, templates: TemplateLookup, now: dt.datetime,
+           staff_address: str | None):
     with uow_factory() as uow:
         uow.begin_write()
         outbox = repo(uow)
@@ -282,10 +285,7 @@ def _claim(uow_factory, message_id: int, templates: TemplateLookup, now: dt.date
         if not template_id:
             setting = f"NOTIFY_TEMPLATE_{message.kind}_{message.channel}".upper()
             return OutboxState.FAILED, f"no template: set {setting}"
-        if message.booking is not None:
-            to = message.booking.contact_value
-        else:
-            to = RECIPIENTS[MessageKind(message.kind)](message)
+        to = message.booking.contact_value if message.booking is not None else staff_address
         if not to:
             return OutboxState.CANCELLED, "not sent: no recipient"
         return Outgoing(NotifyChannel(message.channel), to, template_id,
@@ -346,7 +346,3 @@ def record_receipt(uow_factory: Callable[[], AbstractUnitOfWork], notify_id: str
             message.last_error = f"Notify: {status} ({FAILED_RECEIPTS[status]})"
         uow.commit()
         return True
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.bookings import outbox
-from bot.bookings.models import (ACTIVE, HOLDING, REF_PREFIX, Booking, ErasureRequest, MessageKind,
+from bot.bookings.models import (ACTIVE, HOLDING, REF_PREFIX, Booking, ErasureRequest, MessageKind, as_utc,
                                  Reminder, utcnow)
 from bot.bookings.views import BookingView, Outcome, SessionView
 from bot.catalogue.unit_of_work import AbstractUnitOfWork
@@ -25,9 +25,6 @@ from bot.settings import get_settings
 UowFactory = Callable[[], AbstractUnitOfWork]
 REF_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"   # no 0/O, 1/I/L: easy to read out
 
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
 class BookingService:
@@ -62,7 +59,7 @@ class BookingService:
     def _problem(self, view: SessionView | None, age: int | None) -> str | None:
         if view is None:
             return "not_found"
-        if _aware(view.starts_at) <= self.clock():
+        if as_utc(view.starts_at) <= self.clock():
             return "past"
         if not view.published:
             return "cancelled_event"
@@ -74,7 +71,7 @@ class BookingService:
         with self.uow_factory() as uow:
             now = self.clock()
             found = [b for b in uow.bookings.for_sender(sender_id)
-                     if _aware(b.session.ends_at) > now]
+                     if as_utc(b.session.ends_at) > now]
             return [self._view(uow, b) for b in found]
 
     def find(self, ref: str, contact: Contact | None = None, sender_id: str | None = None
@@ -207,7 +204,7 @@ class BookingService:
             if b.status != "offered":
                 return Outcome("expired" if b.status == "expired" else "not_offered",
                                self._view(uow, b))
-            if _aware(b.offer_expires_at) <= self.clock():
+            if as_utc(b.offer_expires_at) <= self.clock():
                 promoted = self._release(uow, b, "expired")
                 uow.commit()
                 return Outcome("expired", self._view(uow, b), promoted)
@@ -235,11 +232,11 @@ class BookingService:
     def _move_reminder(self, uow: AbstractUnitOfWork, b: Booking) -> None:
         """The day-before reminder follows the session's (maybe new) start. A reminder row is
         unique per due time, so one already there for that time is kept or revived."""
-        due = _aware(b.session.starts_at) - dt.timedelta(hours=self.reminder_hours)
+        due = as_utc(b.session.starts_at) - dt.timedelta(hours=self.reminder_hours)
         wanted = due > self.clock()
         rows = uow.bookings.db.scalars(select(Reminder).where(
             Reminder.booking_id == b.id, Reminder.kind == "day_before")).all()
-        same = next((r for r in rows if _aware(r.due_at) == due), None)
+        same = next((r for r in rows if as_utc(r.due_at) == due), None)
         for r in rows:
             if r.state == "pending" and (r is not same or not wanted):
                 r.state = "cancelled"
@@ -317,7 +314,7 @@ class BookingService:
                 return ref
 
     def _schedule_reminder(self, uow: AbstractUnitOfWork, b: Booking) -> None:
-        due = _aware(b.session.starts_at) - dt.timedelta(hours=self.reminder_hours)
+        due = as_utc(b.session.starts_at) - dt.timedelta(hours=self.reminder_hours)
         if due > self.clock():  # booked less than a day ahead: no reminder needed
             uow.bookings.add(Reminder(booking_id=b.id, kind="day_before", due_at=due))
             self._message(uow, b, MessageKind.REMINDER, due_at=due)
@@ -351,7 +348,7 @@ class BookingService:
         now = self.clock()
         if s is None or uow.bookings.taken(session_id) >= s.capacity:
             return None
-        latest = _aware(s.starts_at) - dt.timedelta(hours=2)
+        latest = as_utc(s.starts_at) - dt.timedelta(hours=2)
         if latest <= now:
             return None
         nxt = uow.bookings.next_waiting(session_id)

@@ -2,12 +2,14 @@
 
 Every ``WORKER_INTERVAL_SECONDS`` it expires waiting-list offers (offering the place to the next
 person), delivers due reminders and offers once each, sends the outbox's emails and texts through
-GOV.UK Notify (when ``NOTIFY_API_KEY`` is set), erases conversations whose owners asked,
-and purges contact details ``PURGE_AFTER_DAYS`` after an event. All state is in the database, so
+GOV.UK Notify (when ``NOTIFY_API_KEY`` is set), alerts staff to new requests for a person and
+urgent safeguarding flags (``STAFF_ALERT_EMAIL``), erases conversations whose owners asked, and
+purges contact details ``PURGE_AFTER_DAYS`` after an event. All state is in the database, so
 a restart of any process loses nothing.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from typing import Callable
@@ -17,6 +19,7 @@ from bot.bookings.notify_gov import policy_from, sender_from
 from bot.bookings.outbox import deliver_outbox
 from bot.bookings.privacy import process_erasures, tracker_engine
 from bot.bookings.service import BookingService
+from bot.casework.alerts import raise_staff_alerts
 from bot.catalogue.unit_of_work import AbstractUnitOfWork, SqlUnitOfWork
 from bot.db import session_factory
 from bot.settings import Settings, get_settings
@@ -33,8 +36,12 @@ def run_once(uow_factory: Callable[[], AbstractUnitOfWork], settings: Settings,
     promoted = service.expire_offers()
     counts = deliver_due(uow_factory, notify)
     if send is not None:
+        if settings.staff_alert_email:
+            counts["staff_alerts"] = raise_staff_alerts(
+                uow_factory, public_url=settings.public_url,
+                window=dt.timedelta(minutes=settings.staff_alert_minutes))
         counts.update(deliver_outbox(uow_factory, send, settings.notify_template,
-                                     policy_from(settings)))
+                                     policy_from(settings), staff_address=settings.staff_alert_email))
     counts["promoted"] = len(promoted)
     counts["erased_events"] = process_erasures(uow_factory,
                                                tracker_engine(settings.tracker_database_url()))

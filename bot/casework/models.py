@@ -54,3 +54,14 @@ class HandoffRequest(Base):
 
     def __str__(self) -> str:
         return f"Handoff {self.id} ({self.contact_method})"
+
+
+class StaffAlertMark(Base):
+    """How far staff have been alerted about one kind of item (bot/casework/alerts.py): the
+    newest item an alert covered and when it was sent. One row per :class:`AlertSubject`."""
+
+    __tablename__ = "staff_alert_marks"
+
+    subject: Mapped[str] = mapped_column(String(30), primary_key=True)   # AlertSubject
+    last_item_id: Mapped[int] = mapped_column(Integer, default=0)
+    alerted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -21,6 +21,7 @@ from bot.supervisor import MODEL, Stack, services, stack_env
 from tests.fakes.fake_notify import FakeNotify, template_env
 
 NOTIFY_CALLBACK_TOKEN = "e2e-receipts-3b9f0c2d8e7a4f61"
+STAFF_TEAM = "careers-team.e2e@example.org"   # STAFF_ALERT_EMAIL: staff alerts go here
 
 
 def free_port() -> int:
@@ -46,6 +47,9 @@ def stack(tmp_path_factory):
                             "NOTIFY_API_KEY": notify.api_key(), "NOTIFY_BASE_URL": notify.url,
                             "NOTIFY_CALLBACK_TOKEN": NOTIFY_CALLBACK_TOKEN,
                             "NOTIFY_RETRY_BASE_SECONDS": "1",
+                            # one staff alert of each kind per test session: they never use up
+                            # a Notify failure a booking test asked for
+                            "STAFF_ALERT_EMAIL": STAFF_TEAM, "STAFF_ALERT_MINUTES": "600",
                             **template_env(notify, {k.value: f for k, f in FIELDS.items()})})
     running = Stack(services(ports, tmp / "logs", token=env["RASA_AUTH_TOKEN"]), env)
     running.notify = notify

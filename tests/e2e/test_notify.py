@@ -19,7 +19,7 @@ from bot.bookings.service import BookingService
 from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.contact import Contact
 from bot.db import session_factory
-from tests.e2e.stack import NOTIFY_CALLBACK_TOKEN
+from tests.e2e.stack import NOTIFY_CALLBACK_TOKEN, STAFF_TEAM
 
 pytestmark = pytest.mark.e2e
 EMAIL = "alex.notify@example.com"
@@ -174,10 +174,22 @@ def test_erased_details_get_nothing_more(stack):
         ("reminder", "cancelled", None), ("confirmation", "sent", None)]
 
 
+def test_a_request_for_a_person_alerts_the_team_without_their_details(stack, chat):
+    assert "Is that OK" in chat.text("can i talk to a real person")
+    chat.text("yes")
+    assert "reference H" in chat.text("sam.alert@example.com")
+    alert = wait_for(lambda: next((s for s in list(stack.notify.sent) if s.to == STAFF_TEAM
+                                   and "/admin/handoff-request/" in s.personalisation["admin_link"]),
+                                  None))
+    assert alert.type == "email" and alert.template_id == stack.env["NOTIFY_TEMPLATE_STAFF_ALERT_EMAIL"]
+    assert "request" in alert.personalisation["what"] and alert.personalisation["count"].isdigit()
+    assert "sam.alert" not in str(alert.personalisation) and chat.sender not in str(alert.personalisation)
+
+
 def test_no_address_number_or_key_in_the_logs(stack):
     logs = "".join(p.read_text(errors="replace") for p in (stack.tmp / "logs").glob("*.log"))
     secrets = (EMAIL, *OTHERS, PHONE, "07700 900456", stack.notify.api_key(), stack.notify.secret,
-               NOTIFY_CALLBACK_TOKEN)
+               NOTIFY_CALLBACK_TOKEN, STAFF_TEAM, "sam.alert@example.com")
     for secret in secrets:
         assert secret not in logs
     assert "GOV.UK Notify on" in logs   # the worker said so when it started
