@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.admin.forms import STALE_AFTER
-from bot.bookings.models import Booking, Event, EventSession
+from bot.bookings.models import Booking, Event, EventSession, MessageKind, OutboxMessage, OutboxState
 from bot.casework.models import HandoffRequest, SafeguardingFlag
 from bot.catalogue.models import PayBand, Role
 from bot.safeguarding import assess
@@ -245,7 +245,12 @@ def casework(factory: sessionmaker[Session]) -> dict:
                                   .group_by(HandoffRequest.status)).all())
         urgent = s.scalar(select(func.count(SafeguardingFlag.id)).where(
             SafeguardingFlag.urgency == "urgent", SafeguardingFlag.status == "open")) or 0
-    return {"flags": flags, "handoffs": handoffs, "urgent_open": urgent}
+        since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=7)
+        alerts_failed = s.scalar(select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.kind == MessageKind.STAFF_ALERT.value,
+            OutboxMessage.state == OutboxState.FAILED.value, OutboxMessage.created_at >= since)) or 0
+    return {"flags": flags, "handoffs": handoffs, "urgent_open": urgent,
+            "alerts_failed": alerts_failed}
 
 
 def context(factory: sessionmaker[Session], tracker_url: str) -> dict:

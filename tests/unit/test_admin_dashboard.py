@@ -7,6 +7,7 @@ import json
 import sqlite3
 
 from bot.admin.dashboard import bar_chart, conversations, redact
+from bot.bookings.models import MessageKind, OutboxMessage, OutboxState
 from bot.casework.models import HandoffRequest, SafeguardingFlag
 from tests.unit import test_admin_support as support
 from tests.unit.test_admin_support import login
@@ -120,3 +121,15 @@ def test_redact():
         "email me: [email removed] or [number removed], [postcode removed]")
 
     assert len(redact("x" * 500)) == 120
+
+
+def test_failed_staff_alerts_are_shown_on_the_dashboard(env):
+    now = dt.datetime.now(dt.timezone.utc)
+    assert 'id="staff-alerts-failed"' not in login(env).get("/admin/").text
+    with env.sm() as s:
+        s.add(OutboxMessage(kind=MessageKind.STAFF_ALERT.value, channel="email", personalisation={},
+                            due_at=now, next_attempt_at=now, state=OutboxState.FAILED.value,
+                            attempts=1, last_error="400: bad template", created_at=now))
+        s.commit()
+    html = login(env).get("/admin/").text
+    assert 'id="staff-alerts-failed"' in html and "1 in the last 7 days" in html
