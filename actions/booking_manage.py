@@ -14,6 +14,7 @@ from actions.base import Events, ThreadedAction
 from actions.bookings_common import bookings, ics_url, stored_contact
 from actions.fallback import ActionFallback
 from bot.bookings import chat
+from bot.bookings.models import NoticeKind
 from bot.bookings.views import BookingView
 from bot.catalogue.answers import Button, Reply
 from bot.contact import Contact, parse_contact
@@ -269,9 +270,9 @@ class ActionBookingNotice(ThreadedAction):
         if not sent_by_the_worker(tracker):  # someone typed the intent's name: answer them
             return ActionFallback().answer(tracker)
         found = bookings().find(ref, sender_id=tracker.sender_id) if ref else None
-        if found is None or kind not in ("day_before", "offer", "cancelled"):
+        if found is None or kind not in {k.value for k in NoticeKind}:
             return [], clear  # not this conversation's booking: say nothing
-        return [chat.notice(kind, found)], clear
+        return [chat.notice(NoticeKind(kind), found)], clear
 
 
 def sent_by_the_worker(tracker: Tracker) -> bool:

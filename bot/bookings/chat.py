@@ -10,6 +10,7 @@ import re
 
 from rapidfuzz import fuzz, process
 
+from bot.bookings.models import NoticeKind
 from bot.bookings.views import BookingView, Outcome, SessionView, uk_time
 from bot.catalogue.answers import Button, Reply
 from bot.settings import get_settings
@@ -236,13 +237,13 @@ def my_bookings(bookings: list[BookingView]) -> Reply:
                  tuple(buttons))
 
 
-def notice(kind: str, b: BookingView) -> Reply:
+def notice(kind: NoticeKind, b: BookingView) -> Reply:
     s = b.session
-    if kind == "day_before":
+    if kind is NoticeKind.DAY_BEFORE:
         return Reply(f"Reminder: {s.title} is tomorrow.\n{session_details(s)}\nReference {b.ref}. "
                      "See you there! If you can't make it, please cancel so someone else can go.",
                      (Button("Cancel my place", payload("cancel_booking", booking_ref=b.ref)),))
-    if kind == "offer":
+    if kind is NoticeKind.OFFER:
         until = uk_time(b.offer_expires_at) if b.offer_expires_at else None
         by = f" by {until:%-I:%M%p} on {until:%A} {until.day} {until:%B}".replace(":00", "") if until else ""
         return Reply(f"Good news: a place has come up on {s.title} on {label_date(s)}. "

@@ -118,15 +118,24 @@ class Booking(Base):
         return f"{self.ref} ({self.status})"
 
 
+class NoticeKind(str, enum.Enum):
+    """What a chat notice (a ``Reminder`` row, delivered in the person's conversation) says."""
+
+    DAY_BEFORE = "day_before"    # the reminder the day before
+    OFFER = "offer"              # a waiting-list place: take it by the deadline
+    CANCELLED = "cancelled"      # staff cancelled the place
+
+
 class Reminder(Base):
-    """A message to deliver once: the day-before reminder, or a waiting-list offer."""
+    """A message to deliver once in the chat: the day-before reminder, a waiting-list offer, a
+    cancellation by staff."""
 
     __tablename__ = "reminders"
     __table_args__ = (UniqueConstraint("booking_id", "kind", "due_at", name="uq_reminder_once"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))          # day_before | offer | cancelled
+    kind: Mapped[str] = mapped_column(String(20))          # NoticeKind
     due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -19,7 +19,7 @@ from urllib.parse import quote
 import httpx
 from sqlalchemy import update
 
-from bot.bookings.models import Reminder, utcnow
+from bot.bookings.models import NoticeKind, Reminder, utcnow
 from bot.catalogue.unit_of_work import AbstractUnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ INTENT = "EXTERNAL_booking_notice"
 @dataclass(frozen=True)
 class Notice:
     reminder_id: int
-    kind: str          # day_before | offer | cancelled
+    kind: NoticeKind
     ref: str
     sender_id: str
     channel: str
@@ -52,7 +52,7 @@ class RasaNotifier:
         params = {"output_channel": "latest"}
         if self.token:
             params["token"] = self.token
-        body = {"name": INTENT, "entities": {"notice_ref": notice.ref, "notice_kind": notice.kind}}
+        body = {"name": INTENT, "entities": {"notice_ref": notice.ref, "notice_kind": notice.kind.value}}
         resp = httpx.post(url, params=params, json=body, timeout=self.timeout)
         resp.raise_for_status()
 
@@ -79,7 +79,7 @@ def deliver_due(uow_factory: Callable[[], AbstractUnitOfWork], notify: Notifier,
             notify(notice)
         except Exception as exc:  # Rasa down, timeout, 4xx/5xx: try again on a later pass
             outcome = _finish(uow_factory, reminder_id, error=type(exc).__name__)
-            logger.warning("notice %s (%s) not delivered: %s", reminder_id, notice.kind,
+            logger.warning("notice %s (%s) not delivered: %s", reminder_id, notice.kind.value,
                            type(exc).__name__)
         else:
             outcome = _finish(uow_factory, reminder_id, sent_at=now)
@@ -95,10 +95,10 @@ def _claim(uow_factory, reminder_id: int, now: dt.datetime) -> Notice | None:
         r = uow.bookings.reminder(reminder_id)
         b = r.booking
         uow.commit()
-        if r.kind in ("day_before", "offer") and b.status not in ("confirmed", "offered"):
+        if r.kind in (NoticeKind.DAY_BEFORE, NoticeKind.OFFER) and b.status not in ("confirmed", "offered"):
             _finish(uow_factory, reminder_id, cancelled=True)
             return None
-        return Notice(r.id, r.kind, b.ref, b.sender_id, b.channel)
+        return Notice(r.id, NoticeKind(r.kind), b.ref, b.sender_id, b.channel)
 
 
 def _finish(uow_factory, reminder_id: int, *, sent_at: dt.datetime | None = None,

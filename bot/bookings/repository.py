@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
+from typing import Iterable
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.bookings.models import (ACTIVE, HOLDING, Booking, ErasureRequest, Event, EventSession,
-                                 Reminder)
+                                 NoticeKind, Reminder)
 
 
 class AbstractBookingsRepository(abc.ABC):
@@ -107,9 +108,10 @@ class SqlBookingsRepository(AbstractBookingsRepository):
         return list(self.db.scalars(stmt))
 
     # -- reminders ---------------------------------------------------------------------------
-    def cancel_reminders(self, booking_id: int, kinds=("day_before", "offer")) -> None:
+    def cancel_reminders(self, booking_id: int,
+                         kinds: Iterable[NoticeKind] = (NoticeKind.DAY_BEFORE, NoticeKind.OFFER)) -> None:
         self.db.execute(update(Reminder).where(Reminder.booking_id == booking_id,
-                                               Reminder.kind.in_(kinds),
+                                               Reminder.kind.in_([k.value for k in kinds]),
                                                Reminder.state == "pending")
                         .values(state="cancelled"))
 

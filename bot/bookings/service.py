@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.bookings import outbox
-from bot.bookings.models import (ACTIVE, HOLDING, REF_PREFIX, Booking, ErasureRequest, MessageKind, as_utc,
-                                 Reminder, utcnow)
+from bot.bookings.models import (ACTIVE, HOLDING, REF_PREFIX, Booking, ErasureRequest, MessageKind,
+                                 NoticeKind, Reminder, as_utc, utcnow)
 from bot.bookings.views import BookingView, Outcome, SessionView
 from bot.catalogue.unit_of_work import AbstractUnitOfWork
 from bot.contact import Contact
@@ -153,7 +153,7 @@ class BookingService:
                 return Outcome("not_found")
             uow.bookings.session(b.session_id, lock=True)
             promoted = self._release(uow, b, "cancelled")
-            uow.bookings.add(Reminder(booking_id=b.id, kind="cancelled", due_at=self.clock()))
+            uow.bookings.add(Reminder(booking_id=b.id, kind=NoticeKind.CANCELLED.value, due_at=self.clock()))
             self._message(uow, b, MessageKind.CANCELLED)
             uow.commit()
             return Outcome("cancelled", self._view(uow, b), promoted)
@@ -209,7 +209,7 @@ class BookingService:
                 uow.commit()
                 return Outcome("expired", self._view(uow, b), promoted)
             b.status, b.offer_expires_at = "confirmed", None
-            self._cancel_reminders(uow, b, kinds=("offer",))
+            self._cancel_reminders(uow, b, kinds=(NoticeKind.OFFER,))
             self._schedule_reminder(uow, b)
             self._message(uow, b, MessageKind.CONFIRMATION)
             uow.commit()
@@ -235,13 +235,13 @@ class BookingService:
         due = as_utc(b.session.starts_at) - dt.timedelta(hours=self.reminder_hours)
         wanted = due > self.clock()
         rows = uow.bookings.db.scalars(select(Reminder).where(
-            Reminder.booking_id == b.id, Reminder.kind == "day_before")).all()
+            Reminder.booking_id == b.id, Reminder.kind == NoticeKind.DAY_BEFORE.value)).all()
         same = next((r for r in rows if as_utc(r.due_at) == due), None)
         for r in rows:
             if r.state == "pending" and (r is not same or not wanted):
                 r.state = "cancelled"
         if wanted and same is None:
-            uow.bookings.add(Reminder(booking_id=b.id, kind="day_before", due_at=due))
+            uow.bookings.add(Reminder(booking_id=b.id, kind=NoticeKind.DAY_BEFORE.value, due_at=due))
         elif wanted and same.state == "cancelled":
             same.state = "pending"
         outbox.repo(uow).cancel_pending(b.id, [MessageKind.REMINDER], "session changed")
@@ -316,7 +316,7 @@ class BookingService:
     def _schedule_reminder(self, uow: AbstractUnitOfWork, b: Booking) -> None:
         due = as_utc(b.session.starts_at) - dt.timedelta(hours=self.reminder_hours)
         if due > self.clock():  # booked less than a day ahead: no reminder needed
-            uow.bookings.add(Reminder(booking_id=b.id, kind="day_before", due_at=due))
+            uow.bookings.add(Reminder(booking_id=b.id, kind=NoticeKind.DAY_BEFORE.value, due_at=due))
             self._message(uow, b, MessageKind.REMINDER, due_at=due)
 
     def _message(self, uow: AbstractUnitOfWork, b: Booking, kind: MessageKind,
@@ -326,10 +326,10 @@ class BookingService:
             outbox.enqueue(uow, b, kind, self.clock(), self.public_url, due_at)
 
     def _cancel_reminders(self, uow: AbstractUnitOfWork, b: Booking,
-                          kinds: tuple[str, ...] = ("day_before", "offer"),
+                          kinds: tuple[NoticeKind, ...] = (NoticeKind.DAY_BEFORE, NoticeKind.OFFER),
                           reason: str | None = None) -> None:
         uow.bookings.cancel_reminders(b.id, kinds=kinds)
-        as_messages = {"day_before": MessageKind.REMINDER, "offer": MessageKind.OFFER}
+        as_messages = {NoticeKind.DAY_BEFORE: MessageKind.REMINDER, NoticeKind.OFFER: MessageKind.OFFER}
         outbox.repo(uow).cancel_pending(b.id, [as_messages[k] for k in kinds],
                                         reason or f"booking {b.status}")
 
@@ -356,6 +356,6 @@ class BookingService:
             return None
         nxt.status = "offered"
         nxt.offer_expires_at = min(now + dt.timedelta(hours=self.offer_hours), latest)
-        uow.bookings.add(Reminder(booking_id=nxt.id, kind="offer", due_at=now))
+        uow.bookings.add(Reminder(booking_id=nxt.id, kind=NoticeKind.OFFER.value, due_at=now))
         self._message(uow, nxt, MessageKind.OFFER)
         return self._view(uow, nxt)
