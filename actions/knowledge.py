@@ -42,9 +42,10 @@ def found_reply(finding: Finding, role: str | None) -> Reply | None:
     return None
 
 
-def asked_fact(text: str, role: str) -> Fact | None:
-    """The one fact of ``role`` a message asks for ("what grades for radiography"), if any."""
-    return services.catalogue().find(text, role).fact
+def find_beyond_the_page(text: str, role: str) -> Finding:
+    """What a message about ``role`` asks beyond its page: one of its facts ("what grades for
+    radiography"), an answer-bank item ("do paramedic students get the LSF"), or neither."""
+    return services.catalogue().find(text, role)
 
 
 class ActionAnswerQuestion(ThreadedAction):

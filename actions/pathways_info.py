@@ -22,8 +22,9 @@ class ActionPathwayInfo(ThreadedAction):
         if route is None:  # no way in named: a job named instead? (the classifier can mix them up)
             best = catalogue.matcher().best(tracker.latest_message.get("text") or "")
             role = catalogue.role(best.slug) if best else None
-            if role is not None:
-                return [answers.role_entry(role)], [SlotSet("role", role.slug)]
+            if role is not None:  # unless the question is one the answer bank clearly answers
+                answered = sure_answer(tracker.latest_message.get("text") or "", role.slug)
+                return [answered or answers.role_entry(role)], [SlotSet("role", role.slug)]
             answered = sure_answer(tracker.latest_message.get("text") or "")
             if answered is not None:  # "do student nurses get paid"
                 return [answered], []

@@ -10,9 +10,9 @@ from rasa_sdk.events import SlotSet
 from actions import services
 from actions.base import Events, ThreadedAction
 from bot.catalogue import answers
-from actions.knowledge import asked_fact, pay_bands_reply, sure_answer
+from actions.knowledge import find_beyond_the_page, found_reply, pay_bands_reply, sure_answer
 from bot.catalogue.answers import Button, Reply, payload
-from bot.catalogue.facts import Fact, fact_reply
+from bot.catalogue.facts import Fact
 from bot.catalogue.views import RoleView
 
 
@@ -64,14 +64,15 @@ class RoleAction(ThreadedAction):
 
     def fact_or_reply(self, tracker: Tracker, role: RoleView) -> Reply:
         """One fact when that is what was asked ("what grades for radiography", "do paramedics
-        need a licence"); else this action's page of the role."""
+        need a licence"), or an answer-bank item when one clearly is ("do paramedic students
+        get the NHS money"); else this action's page of the role."""
         text = tracker.latest_message.get("text") or ""
-        fact = asked_fact(text, role.slug) if text and not text.startswith("/") else None
-        if fact is None or fact in (Fact.PAY, Fact.ENTRY_REQUIREMENTS):
+        if not text or text.startswith("/"):
             return self.reply(role)
-        catalogue = services.catalogue()
-        return fact_reply(role, fact, catalogue.pay(role),
-                          catalogue.content_item("learning-support-fund"))
+        finding = find_beyond_the_page(text, role.slug)
+        if finding.fact in (Fact.PAY, Fact.ENTRY_REQUIREMENTS) or not finding.sure:
+            return self.reply(role)
+        return found_reply(finding, role.slug) or self.reply(role)
 
     def extras(self, tracker: Tracker) -> list[Reply]:
         """Anything to add after the answer (e.g. care-leaver support, when opted in)."""
