@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
+import signal
+import threading
 from typing import Callable
 
 from bot.bookings.notify import RasaNotifier, deliver_due
@@ -60,11 +61,24 @@ def run_forever() -> int:
     logger.info("worker started; every %.0fs; GOV.UK Notify %s", settings.worker_interval_seconds,
                 "on" if settings.notify_enabled else "off (no NOTIFY_API_KEY)")
     send = sender_from(settings)   # one client for the life of the process
-    while True:
+    stopping = stop_on_signals()
+    while not stopping.is_set():
         try:
             counts = run_once(uow_factory, settings, send=send)
             if any(counts.values()):
                 logger.info("worker pass: %s", counts)  # counts only: no personal data
         except Exception:
             logger.exception("worker pass failed; trying again next time")
-        time.sleep(settings.worker_interval_seconds)
+        stopping.wait(settings.worker_interval_seconds)
+    logger.info("worker stopped")
+    return 0
+
+
+def stop_on_signals() -> threading.Event:
+    """SIGTERM (a deploy, `docker stop`, Ctrl-C in `make run`) ends the worker after the pass it
+    is in: a message handed to Notify is always marked sent, never left half-done (which the
+    outbox would have to call "interrupted, not resent")."""
+    stopping = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stopping.set())
+    return stopping

@@ -128,3 +128,20 @@ def test_parsers():
     assert chat.parse_access("nope") == "none"
     assert chat.parse_filters("cv workshops in Leeds on saturdays", ["Leeds"]) == {
         "kind": "cv_workshop", "town": "Leeds", "weekday": "saturday"}
+
+
+def test_sigterm_stops_the_worker_after_its_pass_not_in_the_middle():
+    import os
+    import signal
+
+    from bot.bookings.worker import stop_on_signals
+
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        stopping = stop_on_signals()
+        assert not stopping.is_set()
+        os.kill(os.getpid(), signal.SIGTERM)   # handled: this process carries on
+        assert stopping.wait(5)
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
