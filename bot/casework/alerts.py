@@ -36,11 +36,7 @@ class _Items:
     admin_path: str     # SQLAdmin's identity of the model's view
     one: str
     many: str           # with {count}
-
-    def where(self):
-        if self.model is SafeguardingFlag:
-            return (SafeguardingFlag.urgency == "urgent",)
-        return ()
+    where: tuple = ()   # which of the model's rows count
 
 
 ITEMS = {
@@ -49,7 +45,8 @@ ITEMS = {
                                  "{count} new requests to talk to a person"),
     AlertSubject.URGENT_FLAG: _Items(SafeguardingFlag, "safeguarding-flag",
                                      "A new urgent safeguarding flag",
-                                     "{count} new urgent safeguarding flags"),
+                                     "{count} new urgent safeguarding flags",
+                                     where=(SafeguardingFlag.urgency == "urgent",)),
 }
 
 
@@ -63,7 +60,7 @@ class StaffAlertRepository:
     def unannounced(self, subject: AlertSubject, after: int) -> list[int]:
         items = ITEMS[subject]
         model = items.model
-        stmt = (select(model.id).where(model.id > after, model.status == "open", *items.where())
+        stmt = (select(model.id).where(model.id > after, model.status == "open", *items.where)
                 .order_by(model.id))
         return list(self.db.scalars(stmt))
 
