@@ -11,7 +11,6 @@ from bot.bookings.service import BookingService
 from bot.bookings.views import SessionView
 from bot.bookings import chat
 from bot.contact import Contact, parse_contact
-from bot.settings import get_settings
 
 ON_TELEGRAM = {"here", "this chat", "telegram", "on here", "message me here", "this", "here please"}
 BOOKING_SLOTS = ["booking_session", "booking_waitlist", "booking_consent", "booking_age",
@@ -58,4 +57,4 @@ def options(tracker: Tracker, age: int | None = None) -> list[SessionView]:
 
 
 def ics_url(token: str) -> str:
-    return f"{get_settings().public_url.rstrip('/')}/bookings/{token}.ics"
+    return bookings().links.calendar(token)

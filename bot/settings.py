@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,6 +174,13 @@ class Settings(BaseSettings):
             raise ValueError("is a placeholder or shorter than 16 characters; generate one "
                              "with: python -c 'import secrets; print(secrets.token_urlsafe(32))'")
         return value
+
+    @model_validator(mode="after")
+    def _links_need_a_key(self) -> "Settings":
+        if self.notify_api_key is not None and self.secret_key is None:
+            raise ValueError("NOTIFY_API_KEY is set but SECRET_KEY is not: SECRET_KEY signs the "
+                             "manage-booking links in emails and texts (bot/bookings/links.py)")
+        return self
 
     def require(self, name: str) -> str:
         """Return the secret ``name`` or raise :class:`InsecureSetting`."""

@@ -18,6 +18,15 @@ from tests.e2e.stack import chat, stack, telegram  # noqa: F401  (one instance p
 
 FIXTURES = Path(__file__).parent / "fixtures"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Signs manage-booking links in tests that build a BookingService with Notify on.
+LINK_KEY = "tests-only-link-key-4b7e1d9c2a6f"
+PUBLIC_URL = "http://localhost:8000"
+
+
+def links_for_tests(public_url: str = PUBLIC_URL):
+    from bot.bookings.links import BookingLinks
+
+    return BookingLinks(public_url, LINK_KEY)
 
 
 @pytest.fixture

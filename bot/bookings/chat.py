@@ -157,8 +157,7 @@ def session_list(sessions: list[SessionView], intro: str, slot: str = "booking_s
 
 
 def session_details(s: SessionView) -> str:
-    where = f"Online (the link is in your calendar file)" if s.online_url else (s.address or s.where)
-    return f"{s.title}\nWhen: {s.when}\nWhere: {where}"
+    return f"{s.title}\nWhen: {s.when}\nWhere: {s.place}"
 
 
 def summary(s: SessionView, name: str, contact: str, access: str, waitlist: bool) -> str:

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from bot.bookings.models import (Booking, MessageKind, NotifyChannel, OutboxMessage, OutboxState, as_utc,
                                  utcnow)
+from bot.bookings.links import BookingLinks
 from bot.bookings.views import uk_time, when_text
 from bot.catalogue.unit_of_work import AbstractUnitOfWork
 
@@ -44,12 +45,12 @@ ROUTES = {"email": NotifyChannel.EMAIL, "phone": NotifyChannel.SMS}
 # Each kind's personalisation fields: its Notify templates use these ((field))s (docs/notify.md).
 BASE_FIELDS = ("first_name", "event", "when", "place", "reference", "chat_link")
 FIELDS: dict[MessageKind, tuple[str, ...]] = {
-    MessageKind.CONFIRMATION: BASE_FIELDS + ("calendar_link",),
-    MessageKind.REMINDER: BASE_FIELDS + ("calendar_link",),
-    MessageKind.OFFER: BASE_FIELDS + ("offer_deadline",),
+    MessageKind.CONFIRMATION: BASE_FIELDS + ("calendar_link", "manage_link"),
+    MessageKind.REMINDER: BASE_FIELDS + ("calendar_link", "manage_link"),
+    MessageKind.OFFER: BASE_FIELDS + ("offer_deadline", "accept_link"),
     MessageKind.OFFER_EXPIRED: BASE_FIELDS,
     MessageKind.CANCELLED: BASE_FIELDS,
-    MessageKind.MOVED: BASE_FIELDS + ("calendar_link",),
+    MessageKind.MOVED: BASE_FIELDS + ("calendar_link", "manage_link"),
     MessageKind.STAFF_ALERT: ("what", "count", "admin_link"),   # no message text, no contact details
 }
 # A message is sent only while its booking is in one of these states.
@@ -185,31 +186,34 @@ def route_for(b: Booking) -> NotifyChannel | None:
     return ROUTES.get(b.contact_method or "")
 
 
-def personalisation_for(b: Booking, kind: MessageKind, public_url: str) -> dict[str, str]:
+def personalisation_for(b: Booking, kind: MessageKind, links: BookingLinks) -> dict[str, str]:
     """The template fields (docs/notify.md lists them for each kind). All plain text."""
     s = b.session
-    base = public_url.rstrip("/")
     place = "Online" if s.online_url else ", ".join(p for p in (s.site, s.address, s.town) if p)
+    wanted = FIELDS[kind]
     fields = {"first_name": b.first_name or "there", "event": s.event.title,
               "when": when_text(s.starts_at, s.ends_at), "place": place or "to be confirmed",
-              "reference": b.ref, "chat_link": f"{base}/",
-              "calendar_link": f"{base}/bookings/{b.ics_token}.ics", "offer_deadline": ""}
+              "reference": b.ref, "chat_link": links.chat(),
+              "calendar_link": links.calendar(b.ics_token), "offer_deadline": "",
+              # signed links (bot/bookings/links.py), made only for the kinds that carry them
+              "manage_link": links.manage(b.ics_token) if "manage_link" in wanted else "",
+              "accept_link": links.accept(b.ics_token) if "accept_link" in wanted else ""}
     if b.offer_expires_at:
         until = uk_time(b.offer_expires_at)
         fields["offer_deadline"] = (f"{until:%-I:%M%p} on {until:%A} {until.day} {until:%B}"
                                     .replace(":00", "").replace("AM", "am").replace("PM", "pm"))
-    return {name: fields[name] for name in FIELDS[kind]}
+    return {name: fields[name] for name in wanted}
 
 
 def enqueue(uow: AbstractUnitOfWork, b: Booking, kind: MessageKind, now: dt.datetime,
-            public_url: str, due_at: dt.datetime | None = None) -> OutboxMessage | None:
+            links: BookingLinks, due_at: dt.datetime | None = None) -> OutboxMessage | None:
     """Add a message about ``b`` to the outbox, in the caller's transaction (None: no route)."""
     channel = route_for(b)
     if channel is None:
         return None
     due = due_at or now
     message = OutboxMessage(booking_id=b.id, kind=kind.value, channel=channel.value,
-                            personalisation=personalisation_for(b, kind, public_url),
+                            personalisation=personalisation_for(b, kind, links),
                             due_at=due, next_attempt_at=due, state=OutboxState.PENDING.value,
                             attempts=0, created_at=now)
     repo(uow).add(message)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.bookings import outbox
+from bot.bookings.links import BookingLinks
 from bot.bookings.models import (ACTIVE, HOLDING, REF_PREFIX, Booking, ErasureRequest, MessageKind,
                                  NoticeKind, Reminder, as_utc, utcnow)
 from bot.bookings.views import BookingView, Outcome, SessionView
@@ -30,11 +31,11 @@ REF_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"   # no 0/O, 1/I/L: easy to read
 class BookingService:
     def __init__(self, uow_factory: UowFactory, clock: Callable[[], dt.datetime] = utcnow,
                  offer_hours: float | None = None, reminder_hours: float | None = None,
-                 notify: bool | None = None) -> None:
+                 notify: bool | None = None, links: BookingLinks | None = None) -> None:
         settings = get_settings()
         self.uow_factory, self.clock = uow_factory, clock
         self.notify = settings.notify_enabled if notify is None else notify   # email and text
-        self.public_url = settings.public_url
+        self.links = links or BookingLinks.from_settings(settings)   # in the emails and texts
         self.offer_hours = settings.offer_hours if offer_hours is None else offer_hours
         self.reminder_hours = (settings.reminder_hours_before if reminder_hours is None
                                else reminder_hours)
@@ -88,6 +89,22 @@ class BookingService:
             b = uow.bookings.by_token(token)
             return self._view(uow, b) if b and b.status in HOLDING else None
 
+    def for_link(self, token: str) -> BookingView | None:
+        """The booking a manage or offer link is for, while it is active and its session has
+        not ended; else None (cancelled, finished, purged or unknown: all look the same)."""
+        with self.uow_factory() as uow:
+            b = uow.bookings.by_token(token)
+            if (b is None or b.status not in ACTIVE or b.purged_at is not None
+                    or as_utc(b.session.ends_at) <= self.clock()):
+                return None
+            return self._view(uow, b)
+
+    def other_dates(self, booking: BookingView) -> list[SessionView]:
+        """Other sessions of the same event the booking could move to (places left)."""
+        return [s for s in self.upcoming(booking.session.kind)
+                if s.event_id == booking.session.event_id and s.id != booking.session.id
+                and s.places_left > 0 and s.published]
+
     # -- booking -------------------------------------------------------------------------------
     def book(self, session_id: int, *, sender_id: str, channel: str, first_name: str,
              contact: Contact | None, access_needs: str | None = None, age: int | None = None,
@@ -130,14 +147,14 @@ class BookingService:
             b = uow.bookings.active_for(session_id, sender_id)
             return self._view(uow, b) if b else None
 
-    def cancel(self, ref: str, *, sender_id: str | None = None, contact: Contact | None = None
-               ) -> Outcome:
+    def cancel(self, ref: str, *, sender_id: str | None = None, contact: Contact | None = None,
+               token: str | None = None) -> Outcome:
         with self.uow_factory() as uow:
             uow.begin_write()
             b = uow.bookings.by_ref(ref.strip().upper())
             if b is None or b.status not in ACTIVE:
                 return Outcome("not_found")
-            if not self._owns(b, sender_id, contact):
+            if not self._owns(b, sender_id, contact, token):
                 return Outcome("not_yours")
             uow.bookings.session(b.session_id, lock=True)
             promoted = self._release(uow, b, "cancelled")
@@ -159,7 +176,7 @@ class BookingService:
             return Outcome("cancelled", self._view(uow, b), promoted)
 
     def reschedule(self, ref: str, new_session_id: int, *, sender_id: str | None = None,
-                   contact: Contact | None = None) -> Outcome:
+                   contact: Contact | None = None, token: str | None = None) -> Outcome:
         """Move a confirmed place to another session in one transaction (or change nothing)."""
         with self.uow_factory() as uow:
             uow.begin_write()
@@ -167,7 +184,7 @@ class BookingService:
             b = repo.by_ref(ref.strip().upper())
             if b is None or b.status != "confirmed":
                 return Outcome("not_found")
-            if not self._owns(b, sender_id, contact):
+            if not self._owns(b, sender_id, contact, token):
                 return Outcome("not_yours")
             old_id = b.session_id
             for sid in sorted({old_id, new_session_id}):  # lock in id order: no deadlocks
@@ -191,13 +208,14 @@ class BookingService:
             return Outcome("moved", self._view(uow, b), promoted)
 
     # -- waiting list ----------------------------------------------------------------------------
-    def accept_offer(self, ref: str, *, sender_id: str | None = None) -> Outcome:
+    def accept_offer(self, ref: str, *, sender_id: str | None = None, token: str | None = None
+                     ) -> Outcome:
         with self.uow_factory() as uow:
             uow.begin_write()
             b = uow.bookings.by_ref(ref.strip().upper())
             if b is None:
                 return Outcome("not_found")
-            if not self._owns(b, sender_id, None):
+            if not self._owns(b, sender_id, None, token):
                 return Outcome("not_yours")
             if b.status == "confirmed":
                 return Outcome("duplicate", self._view(uow, b))
@@ -248,8 +266,9 @@ class BookingService:
         if wanted:
             self._message(uow, b, MessageKind.REMINDER, due_at=due)
 
-    def decline_offer(self, ref: str, *, sender_id: str | None = None) -> Outcome:
-        return self.cancel(ref, sender_id=sender_id)
+    def decline_offer(self, ref: str, *, sender_id: str | None = None, token: str | None = None
+                      ) -> Outcome:
+        return self.cancel(ref, sender_id=sender_id, token=token)
 
     def expire_offers(self) -> list[BookingView]:
         """Offers past their time limit expire; each frees its place for the next person."""
@@ -296,8 +315,12 @@ class BookingService:
         b.purged_at = self.clock()
 
     # -- inside a unit of work ---------------------------------------------------------------------
-    def _owns(self, b: Booking, sender_id: str | None, contact: Contact | None) -> bool:
+    def _owns(self, b: Booking, sender_id: str | None, contact: Contact | None,
+              token: str | None = None) -> bool:
+        """The conversation that booked it, its contact details, or its link's token."""
         if sender_id and b.sender_id == sender_id:
+            return True
+        if token and secrets.compare_digest(token.encode(), b.ics_token.encode()):
             return True
         return bool(contact and b.contact_value and contact.method == b.contact_method
                     and contact.value == b.contact_value)
@@ -323,7 +346,7 @@ class BookingService:
                  due_at: dt.datetime | None = None) -> None:
         """An email or text about ``b`` (web bookings with contact details, Notify on)."""
         if self.notify:
-            outbox.enqueue(uow, b, kind, self.clock(), self.public_url, due_at)
+            outbox.enqueue(uow, b, kind, self.clock(), self.links, due_at)
 
     def _cancel_reminders(self, uow: AbstractUnitOfWork, b: Booking,
                           kinds: tuple[NoticeKind, ...] = (NoticeKind.DAY_BEFORE, NoticeKind.OFFER),

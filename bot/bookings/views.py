@@ -62,6 +62,13 @@ class SessionView:
         return ", ".join(p for p in (self.site, self.town) if p)
 
     @property
+    def place(self) -> str:
+        """In full, for a page: the site, street address and town."""
+        if self.online_url:
+            return "Online (the joining link is in the calendar file)"
+        return ", ".join(p for p in (self.site, self.address, self.town) if p) or "to be confirmed"
+
+    @property
     def short(self) -> str:
         s = uk_time(self.starts_at)
         return f"{self.title}, {s:%a} {s.day} {s:%b} ({self.town or 'online'})"

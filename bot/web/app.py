@@ -2,7 +2,6 @@
 /api/chat), the chat privacy notice and the role pages."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import httpx
 from starlette.applications import Starlette
@@ -13,7 +12,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 
 from bot.admin.app import mount_admin
 from bot.catalogue.schema import CAREER_AREAS
@@ -21,11 +19,11 @@ from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.catalogue.views import RoleView
 from bot.settings import get_settings
 from bot.web import bookings as booking_files
+from bot.web import manage as manage_pages
 from bot.web import notify_callbacks
 from bot.web.cors import WidgetCORS
+from bot.web.templating import STATIC_DIR, templates
 
-HERE = Path(__file__).resolve().parent
-templates = Jinja2Templates(directory=HERE / "templates")
 MAX_MESSAGE = 2000
 
 
@@ -97,8 +95,9 @@ app = Starlette(middleware=[Middleware(WidgetCORS, origins=get_settings().allowe
     Route("/api/chat", chat, methods=["POST"], name="chat"),
     Route("/healthz", healthz),
     *booking_files.routes,
+    *manage_pages.routes,      # the links in booking emails and texts
     *notify_callbacks.routes,  # GOV.UK Notify delivery receipts
-    Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
 ])
 app.state.areas = CAREER_AREAS
 mount_admin(app)  # /admin for staff (off, with a message, when SECRET_KEY is unset)

@@ -24,6 +24,13 @@ NOTIFY_CALLBACK_TOKEN = "e2e-receipts-3b9f0c2d8e7a4f61"
 STAFF_TEAM = "careers-team.e2e@example.org"   # STAFF_ALERT_EMAIL: staff alerts go here
 
 
+def links_of(stack):
+    """The running stack's booking links (its SECRET_KEY and PUBLIC_URL)."""
+    from bot.bookings.links import BookingLinks
+
+    return BookingLinks(stack.env["PUBLIC_URL"], stack.env["SECRET_KEY"])
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -19,7 +19,7 @@ from bot.bookings.service import BookingService
 from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.contact import Contact
 from bot.db import session_factory
-from tests.e2e.stack import NOTIFY_CALLBACK_TOKEN, STAFF_TEAM
+from tests.e2e.stack import NOTIFY_CALLBACK_TOKEN, STAFF_TEAM, links_of
 
 pytestmark = pytest.mark.e2e
 EMAIL = "alex.notify@example.com"
@@ -74,7 +74,7 @@ def rows(stack, ref: str) -> list[tuple[str, str, int, dict | None]]:
 
 
 def service(stack) -> BookingService:
-    return BookingService(uow(stack), notify=True)
+    return BookingService(uow(stack), notify=True, links=links_of(stack))
 
 
 def test_a_web_booking_sends_one_confirmation(stack, chat):
@@ -113,6 +113,12 @@ def test_a_web_booking_sends_one_confirmation(stack, chat):
                       headers={"Authorization": f"Bearer {NOTIFY_CALLBACK_TOKEN}"})
     assert resp.status_code == 200 and resp.json() == {"stored": True}
     assert [r[1] for r in rows(stack, ref) if r[0] == "confirmation"] == ["delivered"]
+
+    # the link in the confirmation opens the booking's page on the running web app
+    page = httpx.get(p["manage_link"], timeout=10)
+    assert page.status_code == 200 and ref in page.text and "Cancel my place" in page.text
+    assert EMAIL not in page.text
+    assert httpx.get(p["manage_link"][:-3] + "xyz", timeout=10).status_code == 404
 
 
 def test_reminder_is_sent_once_across_a_worker_restart(stack):

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.conftest import LINK_KEY, links_for_tests  # noqa: F401
 from bot.bookings import chat
 from bot.bookings.models import (Event, EventSession, MessageKind, OutboxMessage, OutboxState,
                                  Reminder)
@@ -70,7 +71,7 @@ def sessions(uow_factory):
 
 @pytest.fixture
 def svc(uow_factory, clock):
-    return BookingService(uow_factory, clock=clock, notify=True)
+    return BookingService(uow_factory, clock=clock, notify=True, links=links_for_tests())
 
 
 def messages(uow_factory) -> list[tuple[str, str, str]]:
@@ -338,7 +339,7 @@ def test_the_end_of_a_booking_says_how_reminders_come(monkeypatch, channel, meth
     from bot.settings import Settings
 
     key = "k-" + "-".join(["11111111-1111-1111-1111-111111111111"] * 2) if notify_on else None
-    monkeypatch.setattr(chat, "get_settings", lambda: Settings(notify_api_key=key))
+    monkeypatch.setattr(chat, "get_settings", lambda: Settings(notify_api_key=key, secret_key=LINK_KEY))
     from bot.bookings.views import Outcome
 
     text = chat.booked(Outcome("confirmed", _view(channel, method)), "http://x/b.ics").text

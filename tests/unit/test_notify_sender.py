@@ -11,6 +11,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from tests.conftest import LINK_KEY, links_for_tests  # noqa: F401
 from bot.bookings.models import Event, EventSession, MessageKind, NotifyChannel, OutboxMessage
 from bot.bookings.notify_gov import NotifySender, policy_from
 from bot.bookings.outbox import FIELDS, Outgoing, SendError, deliver_outbox
@@ -21,7 +22,8 @@ from tests.fakes.fake_notify import FakeNotify, template_env
 
 EMAIL, PHONE = "ria.sender@example.com", "+447700900123"
 PERSONAL = {"first_name": "Ria", "event": "Taster day", "when": "Monday", "place": "Leeds",
-            "reference": "TD-ABCD", "chat_link": "http://x/", "calendar_link": "http://x/a.ics"}
+            "reference": "TD-ABCD", "chat_link": "http://x/", "calendar_link": "http://x/a.ics",
+            "manage_link": "http://x/bookings/manage/abc.sig"}
 
 
 @pytest.fixture
@@ -37,7 +39,7 @@ def env(fake):
 
 def settings_for(fake, env, **extra) -> Settings:
     fields = {k.lower(): v for k, v in env.items()}
-    return Settings(notify_api_key=fake.api_key(), notify_base_url=fake.url,
+    return Settings(notify_api_key=fake.api_key(), notify_base_url=fake.url, secret_key=LINK_KEY,
                     notify_retry_base_seconds=1, **fields, **extra)
 
 
@@ -138,7 +140,7 @@ def booked(uow_factory):
         uow.bookings.add(e)
         uow.commit()
         sid = e.sessions[0].id
-    svc = BookingService(uow_factory, notify=True)
+    svc = BookingService(uow_factory, notify=True, links=links_for_tests())
     return svc.book(sid, sender_id="web", channel="rest", first_name="Ria",
                     contact=Contact("email", EMAIL)).booking
 
