@@ -19,6 +19,7 @@ from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.catalogue.views import RoleView
 from bot.settings import get_settings
 from bot.web import bookings as booking_files
+from bot.web import link_logs
 from bot.web import manage as manage_pages
 from bot.web import notify_callbacks
 from bot.web.cors import WidgetCORS
@@ -100,4 +101,5 @@ app = Starlette(middleware=[Middleware(WidgetCORS, origins=get_settings().allowe
     Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
 ])
 app.state.areas = CAREER_AREAS
+link_logs.install()   # booking link tokens never reach the access log
 mount_admin(app)  # /admin for staff (off, with a message, when SECRET_KEY is unset)

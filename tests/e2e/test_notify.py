@@ -14,7 +14,7 @@ import time
 import httpx
 import pytest
 
-from bot.bookings.models import Event, EventSession, OutboxMessage
+from bot.bookings.models import Booking, Event, EventSession, OutboxMessage
 from bot.bookings.service import BookingService
 from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.contact import Contact
@@ -200,4 +200,7 @@ def test_no_address_number_or_key_in_the_logs(stack):
                NOTIFY_CALLBACK_TOKEN, STAFF_TEAM, "sam.alert@example.com")
     for secret in secrets:
         assert secret not in logs
+    with uow(stack)() as u:   # the booking links' tokens (the key to each booking) neither
+        tokens = [t for (t,) in u.bookings.db.query(Booking.ics_token)]
+    assert tokens and not [t for t in tokens if t in logs]
     assert "GOV.UK Notify on" in logs   # the worker said so when it started

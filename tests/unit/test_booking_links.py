@@ -249,3 +249,27 @@ def test_a_link_dies_with_its_session_and_with_a_purge(web, svc, event, uow_fact
     c = book(svc, event[2], "web-cy", "Cy", "cy@example.com").booking
     assert svc.erase("web-cy") == 1
     assert web.get(path(LINKS.manage(c.ics_token))).status_code == 404
+
+
+def test_the_access_log_never_holds_a_link_token(caplog):
+    import logging
+
+    from bot.web import link_logs
+
+    token = "aLPHni-qlyNe22XOrMDgml_gTZ7V5HJe"
+    signed = LINKS.signed(LinkPurpose.MANAGE, token)
+    for path_, shown in ((f"/bookings/manage/{signed}", "/bookings/manage/…"),
+                         (f"/bookings/manage/{signed}/cancel", "/bookings/manage/…/cancel"),
+                         (f"/bookings/offer/{signed}/accept", "/bookings/offer/…/accept"),
+                         (f"/bookings/manage/{signed}?done=moved", "/bookings/manage/…?done=moved"),
+                         (f"/bookings/{token}.ics", "/bookings/….ics"),
+                         ("/roles/paramedic", "/roles/paramedic")):
+        assert link_logs.hide_tokens(path_) == shown
+    link_logs.install()
+    link_logs.install()   # once only
+    access = logging.getLogger("uvicorn.access")
+    assert sum(isinstance(f, link_logs.HideLinkTokens) for f in access.filters) == 1
+    with caplog.at_level(logging.INFO, logger="uvicorn.access"):
+        access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5", "GET", f"/bookings/manage/{signed}",
+                    "1.1", 200)
+    assert token not in caplog.text and "/bookings/manage/…" in caplog.text
