@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from bot.bookings.models import (Booking, MessageKind, NotifyChannel, OutboxMessage, OutboxState, as_utc,
                                  utcnow)
 from bot.bookings.links import BookingLinks
-from bot.bookings.views import uk_time, when_text
+from bot.bookings.views import full_place, uk_time, when_text
 from bot.catalogue.unit_of_work import AbstractUnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -189,10 +189,10 @@ def route_for(b: Booking) -> NotifyChannel | None:
 def personalisation_for(b: Booking, kind: MessageKind, links: BookingLinks) -> dict[str, str]:
     """The template fields (docs/notify.md lists them for each kind). All plain text."""
     s = b.session
-    place = "Online" if s.online_url else ", ".join(p for p in (s.site, s.address, s.town) if p)
+    place = "Online" if s.online_url else full_place(s.site, s.address, s.town)
     wanted = FIELDS[kind]
     fields = {"first_name": b.first_name or "there", "event": s.event.title,
-              "when": when_text(s.starts_at, s.ends_at), "place": place or "to be confirmed",
+              "when": when_text(s.starts_at, s.ends_at), "place": place,
               "reference": b.ref, "chat_link": links.chat(),
               "calendar_link": links.calendar(b.ics_token), "offer_deadline": "",
               # signed links (bot/bookings/links.py), made only for the kinds that carry them

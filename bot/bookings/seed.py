@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import holidays
+
 from bot.bookings.models import Event, EventSession
 from bot.catalogue.unit_of_work import AbstractUnitOfWork
 
@@ -38,9 +40,18 @@ SAMPLES = [
 ]
 
 
+def working_day(day: dt.date) -> dt.date:
+    """``day``, or the next weekday that is not a bank holiday in England."""
+    closed = holidays.country_holidays("GB", subdiv="ENG", years=(day.year, day.year + 1))
+    while day.weekday() >= 5 or day in closed:
+        day += dt.timedelta(days=1)
+    return day
+
+
 def _at(today: dt.date, days: int, clock: str) -> dt.datetime:
     hour, minute = (int(x) for x in clock.split(":"))
-    local = dt.datetime.combine(today + dt.timedelta(days=days), dt.time(hour, minute), UK)
+    local = dt.datetime.combine(working_day(today + dt.timedelta(days=days)),
+                                dt.time(hour, minute), UK)
     return local.astimezone(dt.timezone.utc)
 
 

@@ -22,6 +22,15 @@ def when_text(start: dt.datetime, end: dt.datetime) -> str:
     return f"{s:%A} {s.day} {s:%B} {s.year}, {clock(s)} to {clock(e)}"
 
 
+def full_place(site: str | None, address: str | None, town: str | None) -> str:
+    """"Site, address, town", leaving out a site or town the address already names."""
+    named = (address or "").lower()
+    parts = [p for p in (site, town) if p and p.lower() not in named]
+    if address:
+        parts.insert(1 if site and site in parts else 0, address)
+    return ", ".join(parts) or "to be confirmed"
+
+
 @dataclass(frozen=True)
 class SessionView:
     id: int
@@ -63,10 +72,10 @@ class SessionView:
 
     @property
     def place(self) -> str:
-        """In full, for a page: the site, street address and town."""
+        """In full, for a page or a message: the site, street address and town."""
         if self.online_url:
             return "Online (the joining link is in the calendar file)"
-        return ", ".join(p for p in (self.site, self.address, self.town) if p) or "to be confirmed"
+        return full_place(self.site, self.address, self.town)
 
     @property
     def short(self) -> str:

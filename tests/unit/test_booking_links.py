@@ -273,3 +273,16 @@ def test_the_access_log_never_holds_a_link_token(caplog):
         access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5", "GET", f"/bookings/manage/{signed}",
                     "1.1", 200)
     assert token not in caplog.text and "/bookings/manage/…" in caplog.text
+
+
+@pytest.mark.parametrize("site,address,town,shown", [
+    ("General Hospital", "1 Infirmary Road", "Wakefield", "General Hospital, 1 Infirmary Road, Wakefield"),
+    ("Hospital education centre", "Hospital education centre, Leeds (sample venue)", "Leeds",
+     "Hospital education centre, Leeds (sample venue)"),
+    ("St James's", "", "Leeds", "St James's, Leeds"),
+    ("", "", "", "to be confirmed"),
+])
+def test_a_place_is_named_once_in_full(site, address, town, shown):
+    from bot.bookings.views import full_place
+
+    assert full_place(site, address, town) == shown

@@ -208,3 +208,17 @@ def test_sample_events_are_always_ahead(uow_factory):
     assert len(upcoming) == 6 and {s.kind for s in upcoming} == {"taster_day", "cv_workshop"}
     assert all(s.starts_at.replace(tzinfo=dt.timezone.utc) > dt.datetime.now(dt.timezone.utc)
                for s in upcoming)
+
+
+@pytest.mark.parametrize("today", [dt.date(2026, 12, 15), dt.date(2026, 12, 22), dt.date(2027, 3, 20)])
+def test_sample_events_fall_on_working_days(uow_factory, today):
+    """From 15 December the first taster day would be Christmas Day; Easter 2027 too."""
+    from bot.bookings.views import uk_time
+
+    closed = {dt.date(2026, 12, 25), dt.date(2026, 12, 28), dt.date(2027, 1, 1),
+              dt.date(2027, 3, 26), dt.date(2027, 3, 29)}
+    with uow_factory() as uow:
+        seed_events(uow_factory(), today=today)
+        days = [uk_time(s.starts_at).date() for e in uow.bookings.db.query(Event) for s in e.sessions]
+    assert len(days) == 6
+    assert all(d.weekday() < 5 and d not in closed for d in days), days
