@@ -14,6 +14,7 @@ def percentile(values: list[float], q: int) -> float:
 
 def summary(times: list[float], seconds: float) -> dict:
     return {"p50_ms": statistics.median(times), "p95_ms": percentile(times, 95),
+            "p99_ms": percentile(times, 99),
             "mean_ms": statistics.fmean(times), "turns": len(times),
             "throughput_per_s": len(times) / seconds}
 
