@@ -34,9 +34,31 @@ class SemanticIndex:
         self._keys = np.array(keys, dtype=object)
         self._unique = list(dict.fromkeys(keys))
         self._vectors = encode(passages) if passages else np.zeros((0, 384), dtype=np.float32)
+        self._means = self._prototypes() if passages else np.zeros((0, 384), dtype=np.float32)
 
     def __len__(self) -> int:
         return len(self._unique)
+
+    def sureness(self, query: str, limit: int = 3, prefer: frozenset[str] = frozenset(),
+                 temperature: float = 0.05, boost: float = 0.0) -> list[Hit]:
+        """The entries as a classifier sees them: each entry is the mean of its passages'
+        vectors (a nearest-class-mean classifier, fitted on the catalogue's own text, so an
+        entry staff add is in at once), and a hit's score is a softmax over every entry's
+        cosine to the query: how sure, on one scale, whatever the number of passages.
+        ``prefer``: entries whose cosine gets ``boost`` first (those about the job named)."""
+        if not self._unique or not query.strip():
+            return []
+        cosines = self._means @ self._encode([query])[0]
+        if prefer and boost:
+            cosines = cosines + boost * np.array([key in prefer for key in self._unique])
+        weights = np.exp((cosines - cosines.max()) / temperature)
+        probabilities = weights / weights.sum()
+        order = np.argsort(-probabilities)[:limit]
+        return [Hit(self._unique[i], float(probabilities[i])) for i in order]
+
+    def _prototypes(self) -> np.ndarray:
+        means = np.stack([self._vectors[self._keys == key].mean(axis=0) for key in self._unique])
+        return means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
 
     def rank(self, query: str, limit: int = 3) -> list[Hit]:
         """The entries nearest in meaning to ``query``, best first (one hit per entry)."""

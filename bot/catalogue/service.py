@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from bot.catalogue.facts import QUESTIONS
-from bot.catalogue.finder import Finding, choose
+from bot.catalogue.finder import RELATED_BOOST, SURENESS_TEMPERATURE, Finding, choose
 from bot.catalogue.schema import band_rank
 from bot.catalogue.semantic import Confidence, Encode, Hit, SemanticIndex
 from bot.catalogue.unit_of_work import AbstractUnitOfWork
@@ -151,7 +151,11 @@ class CatalogueService:
         hits = indexes.answers.rank(text, 5)
         items = [(indexes.content[h.key], h.score) for h in hits if h.key in indexes.content]
         facts = indexes.facts.rank(text, 3) if role else []
-        return choose(items, facts, role)
+        about = frozenset(slug for slug, c in indexes.content.items() if role in c.related_roles)
+        sure = indexes.answers.sureness(text, 3, prefer=about, boost=RELATED_BOOST,
+                                        temperature=SURENESS_TEMPERATURE)
+        return choose(items, facts, role,
+                      sureness=[(indexes.content[h.key], h.score) for h in sure if h.key in indexes.content])
 
     def content_item(self, slug: str) -> ContentView | None:
         indexes = self._indexes

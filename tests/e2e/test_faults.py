@@ -28,7 +28,7 @@ def test_action_server_down_gets_an_apology_then_works_again(stack, chat):
         assert "can't answer that right now" in reply  # not silence
     finally:
         actions.start(stack.env)
-        stack.wait_ready(timeout=120)
+        stack.wait_ready(timeout=300)   # the restarted action server builds its search indexes first
     assert "paramedic" in chat.text("how do I become a paramedic").lower()
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.catalogue import io
 from bot.catalogue.facts import Fact, fact_reply
-from bot.catalogue.finder import ANSWERED, Finding, choose
+from bot.catalogue.finder import ANSWERED, ITEM_SURE, Finding, choose
 from bot.catalogue.schema import DrivingLicence, RoleData, WorkingPattern
 from bot.catalogue.semantic import Hit
 from bot.catalogue.views import ContentView
@@ -138,3 +138,29 @@ def test_a_pay_year_that_is_over_is_said_to_be_over():
     assert pay_year_note("2025/26", dt.date(2026, 3, 31)) == ""
     note = pay_year_note("2025/26", dt.date(2026, 4, 1))
     assert "These are the 2025/26 figures" in note and "NHS Jobs adverts" in note
+
+
+# -- with the bank's classifier deciding the item (CatalogueService.find) -------------------------
+def test_a_sure_classifier_picks_the_item_even_below_the_alias_floor():
+    pay, fund = item("student-nurses-paid"), item("learning-support-fund")
+    found = choose([(pay, ANSWERED.floor - 0.05), (fund, 0.6)], [], None,
+                   sureness=[(pay, ITEM_SURE.floor + 0.1), (fund, 0.1)])
+    assert found.item == pay and found.closest == (fund,)
+
+
+def test_an_unsure_classifier_offers_only_items_near_enough():
+    a, b, c = item("a"), item("b"), item("c")
+    found = choose([(a, 0.66), (b, 0.3)], [], None,
+                   sureness=[(a, ITEM_SURE.floor - 0.1), (b, 0.3), (c, 0.05)])
+    assert not found.sure and found.closest == (a,)
+
+
+def test_with_the_classifier_a_clearly_asked_fact_still_wins_unless_an_item_on_the_job_is_sure():
+    licence = item("driving-licence")
+    found = choose([(licence, 0.9)], [Hit("driving_licence", 0.67), Hit("grades", 0.45)], "paramedic",
+                   sureness=[(licence, ITEM_SURE.floor - 0.05)])
+    assert found.fact is Fact.DRIVING_LICENCE
+    special = item("lsf-specialist-subject-payment", related=("mental-health-nurse",))
+    found = choose([(special, 0.7)], [Hit("learning_support_fund", 0.7), Hit("grades", 0.4)],
+                   "mental-health-nurse", sureness=[(special, ITEM_SURE.floor + 0.2)])
+    assert found.item == special and found.fact is None

@@ -84,3 +84,19 @@ def test_jobs_without_qualifications_are_real_entry_level_jobs(real):
 ])
 def test_quiz_answers_from_the_first_message(text, said):
     assert suggestions.read_statement(text) == said
+
+
+def test_sureness_is_a_classifier_over_entries():
+    """Each entry is the mean of its passages; scores are a softmax: one scale, summing to 1."""
+    index = SemanticIndex([("pay", ["do student nurses get paid", "student nurse bursary"]),
+                           ("dbs", ["will a caution stop me", "what is a dbs check"]),
+                           ("shifts", ["do nurses work nights"])], encoder().encode)
+    hits = index.sureness("do u get money as a student nurse", limit=3)
+    assert [h.key for h in hits][0] == "pay" and hits[0].score > 0.5
+    assert abs(sum(h.score for h in hits) - 1.0) < 1e-5
+    assert hits == sorted(hits, key=lambda h: h.score, reverse=True)
+    plain = {h.key: h.score for h in index.sureness("nights", limit=3)}
+    preferred = {h.key: h.score for h in index.sureness("nights", limit=3, prefer=frozenset({"dbs"}),
+                                                        boost=0.1)}
+    assert preferred["dbs"] > plain["dbs"]
+    assert index.sureness("   ") == [] and SemanticIndex([], encoder().encode).sureness("x") == []
