@@ -11,7 +11,7 @@ import re
 from rapidfuzz import fuzz, process
 
 from bot.bookings.models import NoticeKind
-from bot.bookings.views import BookingView, Outcome, SessionView, uk_time
+from bot.bookings.views import BookingView, Outcome, SessionView, deadline_text, uk_time
 from bot.catalogue.answers import Button, Reply
 from bot.settings import get_settings
 
@@ -243,8 +243,7 @@ def notice(kind: NoticeKind, b: BookingView) -> Reply:
                      "See you there! If you can't make it, please cancel so someone else can go.",
                      (Button("Cancel my place", payload("cancel_booking", booking_ref=b.ref)),))
     if kind is NoticeKind.OFFER:
-        until = uk_time(b.offer_expires_at) if b.offer_expires_at else None
-        by = f" by {until:%-I:%M%p} on {until:%A} {until.day} {until:%B}".replace(":00", "") if until else ""
+        by = f" by {deadline_text(b.offer_expires_at)}" if b.offer_expires_at else ""
         return Reply(f"Good news: a place has come up on {s.title} on {label_date(s)}. "
                      f"It's yours if you say yes{by}. Reference {b.ref}.",
                      (Button("Yes, I'll take it", payload("accept_offer", booking_ref=b.ref)),

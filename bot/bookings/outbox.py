@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from bot.bookings.models import (Booking, MessageKind, NotifyChannel, OutboxMessage, OutboxState, as_utc,
                                  utcnow)
 from bot.bookings.links import BookingLinks
-from bot.bookings.views import full_place, uk_time, when_text
+from bot.bookings.views import deadline_text, full_place, when_text
 from bot.catalogue.unit_of_work import AbstractUnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -199,9 +199,7 @@ def personalisation_for(b: Booking, kind: MessageKind, links: BookingLinks) -> d
               "manage_link": links.manage(b.ics_token) if "manage_link" in wanted else "",
               "accept_link": links.accept(b.ics_token) if "accept_link" in wanted else ""}
     if b.offer_expires_at:
-        until = uk_time(b.offer_expires_at)
-        fields["offer_deadline"] = (f"{until:%-I:%M%p} on {until:%A} {until.day} {until:%B}"
-                                    .replace(":00", "").replace("AM", "am").replace("PM", "pm"))
+        fields["offer_deadline"] = deadline_text(b.offer_expires_at)
     return {name: fields[name] for name in wanted}
 
 

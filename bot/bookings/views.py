@@ -16,6 +16,13 @@ def uk_time(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(UK)
 
 
+def deadline_text(moment: dt.datetime) -> str:
+    """A time limit as people say it, UK time: "4pm on Friday 4 December"."""
+    t = uk_time(moment)
+    return (f"{t:%-I:%M%p} on {t:%A} {t.day} {t:%B}"
+            .replace(":00", "").replace("AM", "am").replace("PM", "pm"))
+
+
 def when_text(start: dt.datetime, end: dt.datetime) -> str:
     s, e = uk_time(start), uk_time(end)
     clock = lambda t: t.strftime("%-I:%M%p").lower().replace(":00", "")  # noqa: E731

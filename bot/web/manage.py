@@ -17,7 +17,7 @@ from starlette.routing import Route
 from bot.bookings.links import PATHS, BookingLinks, LinkPurpose
 from bot.bookings.models import as_utc, utcnow
 from bot.bookings.service import BookingService
-from bot.bookings.views import BookingView, uk_time
+from bot.bookings.views import BookingView, deadline_text
 from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.web.templating import templates
 
@@ -58,12 +58,6 @@ async def _booking(request: Request, purpose: LinkPurpose) -> tuple[str, Booking
         return None
     found = await run_in_threadpool(_service().for_link, token)
     return (token, found) if found else None
-
-
-def _deadline(view: BookingView) -> str:
-    until = uk_time(view.offer_expires_at)
-    return (f"{until:%-I:%M%p} on {until:%A} {until.day} {until:%B}"
-            .replace(":00", "").replace("AM", "am").replace("PM", "pm"))
 
 
 # -- manage: view, cancel, change the date ------------------------------------------------------
@@ -144,7 +138,7 @@ async def offer(request: Request) -> Response:
                                 headers=PRIVATE)
     if view.status != "offered" or as_utc(view.offer_expires_at) <= utcnow():
         return _page(request, "booking_gone.html", status_code=404, offer_ended=True)
-    return _page(request, "booking_offer.html", booking=view, deadline=_deadline(view),
+    return _page(request, "booking_offer.html", booking=view, deadline=deadline_text(view.offer_expires_at),
                  here=request.url.path)
 
 
