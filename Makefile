@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install run test train validate unit rasa-test migrate bench nlu-report safeguarding-report clean python310
+.PHONY: help install run test train rules rules-check validate unit rasa-test migrate bench nlu-report safeguarding-report clean python310
 .PHONY: run-scaled scale-test
 
 help:  ## list the targets
@@ -56,6 +56,12 @@ $(MODEL): $(TRAIN_INPUTS) .venv-rasa/.installed
 	@touch $@
 
 train: $(MODEL)  ## train the model if data, domain or config changed
+
+rules: .venv/.installed  ## write data/rules/forms.yml from the form registry (bot/forms/registry.py)
+	$(APP) -m bot.forms.rules
+
+rules-check: .venv/.installed  ## fail if data/rules/forms.yml differs from what the registry writes
+	@$(APP) -m bot.forms.rules --check
 
 validate: .venv-rasa/.installed  ## check the Rasa training data
 	$(RASA) data validate --fail-on-warnings

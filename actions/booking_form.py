@@ -2,25 +2,24 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import Events, ThreadedAction, send
-from actions.bookings_common import (BOOKING_SLOTS, bookings, contact_for, contact_label, filters,
-                                     ics_url, options, stored_contact)
+from actions.base import Events, ThreadedAction
+from actions.bookings_common import BOOKING, FILTER, bookings, contact_for, filters, ics_url, options
+from actions.forms import RegistryFormValidation, cleared, end_form, ended_because, read
 from bot.bookings import chat
 from bot.catalogue.answers import Button, Reply
+from bot.forms.codecs import INT
+from bot.forms.registry import FormEnd
 from bot.settings import get_settings
 
 NONE_AHEAD = ("There are no taster days or workshops open for booking right now. New dates are "
               "added often, so please ask again soon. Meanwhile I can tell you about NHS jobs.")
-CONTACT_HELP = ("An email looks like name@example.com. A UK mobile number starts with 07 and "
-                "has 11 digits. If you'd rather not give one, type \"stop\": nothing will be saved.")
 
 
 class ActionBookingStart(ThreadedAction):
@@ -32,10 +31,10 @@ class ActionBookingStart(ThreadedAction):
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
         ahead = bookings().upcoming()
         if not ahead:
-            return [Reply(NONE_AHEAD)], [SlotSet("booking_filter", json.dumps({"none": "1"}))]
+            return [Reply(NONE_AHEAD)], [SlotSet(k, v) for k, v in end_form(FormEnd.NOTHING_TO_BOOK).items()]
         found = chat.parse_filters(tracker.latest_message.get("text") or "",
                                    sorted({s.town for s in ahead if s.town}))
-        return [], [SlotSet("booking_filter", json.dumps(found))]
+        return [], [SlotSet(FILTER.name, FILTER.codec.encode(found))]
 
 
 class ActionAskBookingSession(ThreadedAction):
@@ -44,7 +43,7 @@ class ActionAskBookingSession(ThreadedAction):
 
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
         found = chat.apply_filters(bookings().upcoming(), filters(tracker))
-        age = chat.parse_age(tracker.get_slot("booking_age") or "")
+        age = read(tracker, BOOKING)["booking_age"]
         listed = options(tracker, age)
         what = chat.describe_filters(filters(tracker))
         intro = (f"Here are the {what} coming up:" if found
@@ -91,48 +90,41 @@ class ActionAskBookingConfirm(ThreadedAction):
         return "action_ask_booking_confirm"
 
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
-        session = bookings().session(int(tracker.get_slot("booking_session")))
-        text = chat.summary(session, tracker.get_slot("booking_name") or "",
-                            contact_label(tracker.get_slot("booking_contact")),
-                            tracker.get_slot("booking_access") or "none",
-                            bool(tracker.get_slot("booking_waitlist")))
+        answers = read(tracker, BOOKING)
+        session = bookings().session(answers["booking_session"])
+        contact = answers["booking_contact"]
+        text = chat.summary(session, answers["booking_name"] or "", contact.label if contact else "",
+                            answers["booking_access"] or chat.NO_ACCESS_NEEDS,
+                            bool(answers["booking_waitlist"]))
         return [Reply(text, (Button("Yes, book it", "/affirm"), Button("No", "/deny")))], []
 
 
-class ValidateBookingForm(FormValidationAction):
-    def name(self) -> str:
-        return "validate_booking_form"
+class ValidateBookingForm(RegistryFormValidation):
+    form = BOOKING.name
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> list[str]:
-        if "none" in filters(tracker) or tracker.get_slot("booking_consent") is False \
-                or tracker.get_slot("booking_confirm") is False:
-            return []  # nothing to book, or the person said no: the form ends, nothing saved
-        session = tracker.get_slot("booking_session")
-        full = (str(session or "").isdigit()
-                and await asyncio.to_thread(bookings().check, int(session)) == "full")
-        return [s for s in domain_slots if s != "booking_waitlist" or full]
+        slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
+        session = read(tracker, BOOKING)["booking_session"]
+        full = slots and session is not None and await asyncio.to_thread(bookings().check, session) == "full"
+        return [s for s in slots if s != "booking_waitlist" or full]  # the waiting list: only if full
 
     async def validate_booking_session(self, value: Any, dispatcher: CollectingDispatcher,
                                        tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        age = chat.parse_age(tracker.get_slot("booking_age") or "")
+        age = read(tracker, BOOKING)["booking_age"]
         listed = await asyncio.to_thread(options, tracker, age)
         choice = chat.pick(str(value or ""), listed)
         if choice is None and str(value or "").isdigit():  # a button from an earlier list
             found = await asyncio.to_thread(bookings().session, int(value))
             choice = found if found and found.published else None
         if choice is None:
-            dispatcher.utter_message(text="Sorry, I didn't catch which one. Tap a button or type "
-                                          "its number, or type \"stop\" to leave booking.")
-            return {"booking_session": None}
+            return self.refuse("booking_session", dispatcher, tracker)
         status = await asyncio.to_thread(bookings().check, choice.id, age)
         if status in chat.PROBLEMS and status != "full":
-            dispatcher.utter_message(text=chat.PROBLEMS[status])
-            return {"booking_session": None}
-        if status == "too_young":
-            dispatcher.utter_message(text=chat.too_young(choice, age))
-            return {"booking_session": None}
-        return {"booking_session": str(choice.id), "booking_waitlist": None}
+            return self.refuse("booking_session", dispatcher, tracker, chat.PROBLEMS[status])
+        if status == "too_young" and age is not None:
+            return self.refuse("booking_session", dispatcher, tracker, chat.too_young(choice, age))
+        return {"booking_session": INT.encode(choice.id), "booking_waitlist": None}
 
     async def validate_booking_waitlist(self, value: Any, dispatcher: CollectingDispatcher,
                                         tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -144,36 +136,20 @@ class ValidateBookingForm(FormValidationAction):
                                    tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         age = chat.parse_age(str(value or ""))
         if age is None:
-            dispatcher.utter_message(text="Please type your age as a number, like 16.")
-            return {"booking_age": None}
-        session = await asyncio.to_thread(bookings().session, int(tracker.get_slot("booking_session")))
-        if session and age < session.min_age:
+            return self.refuse("booking_age", dispatcher, tracker)
+        chosen = read(tracker, BOOKING)["booking_session"]
+        session = await asyncio.to_thread(bookings().session, chosen) if chosen is not None else None
+        if session and age < session.min_age:  # keep the age, choose another session
             dispatcher.utter_message(text=chat.too_young(session, age))
-            return {"booking_age": str(age), "booking_session": None, "booking_waitlist": None}
-        return {"booking_age": str(age)}
-
-    async def validate_booking_name(self, value: Any, dispatcher: CollectingDispatcher,
-                                    tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        name = chat.parse_name(str(value or ""))
-        if name is None:
-            dispatcher.utter_message(text="Please type just your first name, like Sam.")
-        return {"booking_name": name}
+            return {"booking_age": INT.encode(age), "booking_session": None, "booking_waitlist": None}
+        return {"booking_age": INT.encode(age)}
 
     async def validate_booking_contact(self, value: Any, dispatcher: CollectingDispatcher,
                                        tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         contact = contact_for(tracker, str(value or ""))
-        if contact is not None:
-            return {"booking_contact": f"{contact.method}:{contact.value}", "booking_tries": None}
-        tries = int(tracker.get_slot("booking_tries") or 0) + 1
-        text = "That doesn't look like an email address or a UK mobile number. Please try again."
-        if tries >= 2:
-            text += " " + CONTACT_HELP
-        dispatcher.utter_message(text=text)
-        return {"booking_contact": None, "booking_tries": str(tries)}
-
-    async def validate_booking_access(self, value: Any, dispatcher: CollectingDispatcher,
-                                      tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return {"booking_access": chat.parse_access(str(value or ""))}
+        if contact is None:
+            return self.refuse("booking_contact", dispatcher, tracker)
+        return {"booking_contact": contact.encode()}
 
 
 class ActionSubmitBooking(ThreadedAction):
@@ -188,27 +164,29 @@ class ActionSubmitBooking(ThreadedAction):
         return "action_submit_booking"
 
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
-        clear = [SlotSet(s, None) for s in BOOKING_SLOTS]
-        slot = tracker.get_slot
-        if "none" in filters(tracker):
+        clear = cleared(BOOKING)
+        answers = read(tracker, BOOKING)
+        if ended_because(tracker) is FormEnd.NOTHING_TO_BOOK:
             return [], clear
-        if slot("booking_consent") is False or slot("booking_confirm") is False:
+        if answers["booking_consent"] is False or answers["booking_confirm"] is False:
             return [Reply("OK, I haven't booked anything or saved your details. Ask me any time "
                           "if you change your mind.")], clear
-        if not slot("booking_session") or not slot("booking_contact"):
+        session, contact = answers["booking_session"], answers["booking_contact"]
+        if session is None or contact is None:
             return [Reply("There's nothing waiting to be booked. Would you like to see what's on?",
                           (Button("See events", "/book_event"),))], clear
-        kw = dict(sender_id=tracker.sender_id, channel=tracker.get_latest_input_channel() or "rest",
-                  first_name=slot("booking_name") or "", contact=stored_contact(slot("booking_contact")),
-                  access_needs=None if slot("booking_access") in (None, "none") else slot("booking_access"),
-                  age=chat.parse_age(slot("booking_age") or ""))
-        out = bookings().book(int(slot("booking_session")), waitlist=bool(slot("booking_waitlist")), **kw)
+        access = answers["booking_access"]
+        kw: dict[str, Any] = dict(
+            sender_id=tracker.sender_id, channel=tracker.get_latest_input_channel() or "rest",
+            first_name=answers["booking_name"] or "", contact=contact, age=answers["booking_age"],
+            access_needs=None if access in (None, chat.NO_ACCESS_NEEDS) else access)
+        out = bookings().book(session, waitlist=bool(answers["booking_waitlist"]), **kw)
         if out.status == "full":  # the last place went while we were talking: queue, don't lose it
-            out = bookings().book(int(slot("booking_session")), waitlist=True, **kw)
+            out = bookings().book(session, waitlist=True, **kw)
             if out.booking:
                 return [Reply("Sorry, the last place went just before you."),
                         chat.booked(out, ics_url(out.booking.ics_token))], clear
-        if out.status in ("confirmed", "waiting"):
+        if out.status in ("confirmed", "waiting") and out.booking:
             return [chat.booked(out, ics_url(out.booking.ics_token))], clear
         if out.status == "duplicate" and out.booking:
             return [Reply(f"You're already booked on this one: reference {out.booking.ref}."),

@@ -2,36 +2,31 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from typing import Any
 
-from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import Events, ThreadedAction
-from actions.bookings_common import bookings, ics_url, stored_contact
+from actions.bookings_common import bookings, ics_url
 from actions.fallback import ActionFallback
+from actions.forms import RegistryFormValidation, cleared, end_form, ended_because, read
 from bot.bookings import chat
 from bot.bookings.models import NoticeKind
-from bot.bookings.views import BookingView
+from bot.bookings.views import BookingView, SessionView
 from bot.catalogue.answers import Button, Reply
-from bot.contact import Contact, parse_contact
+from bot.contact import Contact, find_contact
+from bot.forms.codecs import CONTACT, INT
+from bot.forms.registry import FORMS, FormEnd
 
-MANAGE_SLOTS = ["booking_ref", "booking_proof", "cancel_confirm", "new_session",
-                "reschedule_confirm"]
-PHONE_RE = re.compile(r"(?:\+44\s?|0)7[\d\s]{9,12}")
-NOT_FOUND = ("I couldn't find that booking. Type your reference and the email or mobile you "
-             "booked with, like \"TD-7K3Q jo@example.com\". Or type \"stop\".")
+CANCEL, RESCHEDULE = FORMS["cancel_form"], FORMS["reschedule_form"]
 
 
-def contact_in(text: str) -> Contact | None:
-    for word in (text or "").split():
-        if "@" in word and (found := parse_contact(word.strip(".,;()<>"))):
-            return found
-    m = PHONE_RE.search(text or "")
-    return parse_contact(m.group(0)) if m else None
+def proof_of(tracker: Tracker) -> Contact | None:
+    """The email or mobile someone gave to show a booking made in another chat is theirs."""
+    return CONTACT.decode(tracker.get_slot("booking_proof"))
 
 
 def ref_of(tracker: Tracker) -> str | None:
@@ -39,8 +34,7 @@ def ref_of(tracker: Tracker) -> str | None:
 
 
 def lookup(tracker: Tracker, ref: str) -> BookingView | None:
-    return bookings().find(ref, contact=stored_contact(tracker.get_slot("booking_proof")),
-                           sender_id=tracker.sender_id)
+    return bookings().find(ref, contact=proof_of(tracker), sender_id=tracker.sender_id)
 
 
 class ActionMyBookings(ThreadedAction):
@@ -67,13 +61,10 @@ class ActionAskBookingRef(ThreadedAction):
         return [Reply("Which booking?", buttons)], []
 
 
-class ManageFormValidation(FormValidationAction):
+class ManageFormValidation(RegistryFormValidation):
     """Shared by the cancel and reschedule forms: which booking, and is it theirs."""
 
-    statuses = ("confirmed", "offered", "waiting")
-
-    def name(self) -> str:  # pragma: no cover - abstract in spirit; subclasses name themselves
-        return "validate_manage_form_base"
+    statuses: tuple[str, ...] = ("confirmed", "offered", "waiting")
 
     async def extract_booking_ref(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> dict[str, Any]:
@@ -82,9 +73,7 @@ class ManageFormValidation(FormValidationAction):
         text = tracker.latest_message.get("text") or ""
         found = chat.find_ref(text)
         if found:
-            proof = contact_in(text)
-            return {"booking_ref": found,
-                    "booking_proof": f"{proof.method}:{proof.value}" if proof else None}
+            return {"booking_ref": found, "booking_proof": CONTACT.encode(find_contact(text))}
         if tracker.get_slot("requested_slot") is None:  # only one booking: no need to ask
             mine = [b for b in await asyncio.to_thread(bookings().mine, tracker.sender_id)
                     if b.status in self.statuses]
@@ -95,19 +84,15 @@ class ManageFormValidation(FormValidationAction):
     async def validate_booking_ref(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         ref = chat.find_ref(str(value or "")) or str(value or "").strip().upper()
-        proof = contact_in(tracker.latest_message.get("text") or "") or stored_contact(
-            tracker.get_slot("booking_proof"))
+        proof = find_contact(tracker.latest_message.get("text") or "") or proof_of(tracker)
         found = await asyncio.to_thread(bookings().find, ref, proof, tracker.sender_id)
         if found is None or found.status not in self.statuses:
-            dispatcher.utter_message(text=NOT_FOUND)
-            return {"booking_ref": None}
-        return {"booking_ref": found.ref,
-                "booking_proof": f"{proof.method}:{proof.value}" if proof else None}
+            return self.refuse("booking_ref", dispatcher, tracker)
+        return {"booking_ref": found.ref, "booking_proof": CONTACT.encode(proof)}
 
 
 class ValidateCancelForm(ManageFormValidation):
-    def name(self) -> str:
-        return "validate_cancel_form"
+    form = CANCEL.name
 
 
 class ActionAskCancelConfirm(ThreadedAction):
@@ -126,14 +111,13 @@ class ActionSubmitCancel(ThreadedAction):
         return "action_submit_cancel"
 
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
-        clear = [SlotSet(s, None) for s in MANAGE_SLOTS]
+        clear = cleared(CANCEL)
         ref = tracker.get_slot("booking_ref")
         if not ref:
             return [], clear
-        if tracker.get_slot("cancel_confirm") is not True:
+        if read(tracker, CANCEL)["cancel_confirm"] is not True:
             return [Reply(f"OK, I haven't changed anything. {ref} is still yours.")], clear
-        out = bookings().cancel(ref, sender_id=tracker.sender_id,
-                                contact=stored_contact(tracker.get_slot("booking_proof")))
+        out = bookings().cancel(ref, sender_id=tracker.sender_id, contact=proof_of(tracker))
         if out.status != "cancelled":
             return [Reply("That booking was already cancelled, so there's nothing to do.")], clear
         return [Reply(f"Done: {ref} is cancelled. Thanks for letting us know, it means someone "
@@ -141,28 +125,20 @@ class ActionSubmitCancel(ThreadedAction):
 
 
 class ValidateRescheduleForm(ManageFormValidation):
+    form = RESCHEDULE.name
     statuses = ("confirmed",)
-
-    def name(self) -> str:
-        return "validate_reschedule_form"
-
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> list[str]:
-        if tracker.get_slot("new_session") == "none" or tracker.get_slot("reschedule_confirm") is False:
-            return []
-        return domain_slots
 
     async def validate_booking_ref(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         result = await super().validate_booking_ref(value, dispatcher, tracker, domain)
         if result.get("booking_ref"):
             found = await asyncio.to_thread(bookings().find, result["booking_ref"],
-                                            stored_contact(result.get("booking_proof")),
+                                            CONTACT.decode(result.get("booking_proof")),
                                             tracker.sender_id)
             if not await asyncio.to_thread(alternatives, found):
                 dispatcher.utter_message(text="There are no other dates with places for this "
                                               "event right now, so your booking stays as it is.")
-                result["new_session"] = "none"
+                result.update(end_form(FormEnd.NO_OTHER_DATES))
         return result
 
     async def validate_new_session(self, value: Any, dispatcher: CollectingDispatcher,
@@ -170,13 +146,11 @@ class ValidateRescheduleForm(ManageFormValidation):
         found = await asyncio.to_thread(lookup, tracker, tracker.get_slot("booking_ref"))
         choice = chat.pick(str(value or ""), await asyncio.to_thread(alternatives, found))
         if choice is None:
-            dispatcher.utter_message(text="Sorry, I didn't catch which date. Tap one of the "
-                                          "buttons, or type \"stop\" to keep your booking.")
-            return {"new_session": None}
-        return {"new_session": str(choice.id)}
+            return self.refuse("new_session", dispatcher, tracker)
+        return {"new_session": INT.encode(choice.id)}
 
 
-def alternatives(b: BookingView | None):
+def alternatives(b: BookingView | None) -> list[SessionView]:
     if b is None:
         return []
     return [s for s in bookings().upcoming() if s.event_id == b.session.event_id
@@ -199,7 +173,7 @@ class ActionAskRescheduleConfirm(ThreadedAction):
 
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
         b = lookup(tracker, tracker.get_slot("booking_ref"))
-        new = bookings().session(int(tracker.get_slot("new_session")))
+        new = bookings().session(read(tracker, RESCHEDULE)["new_session"])
         return [Reply(f"Move {b.ref} from {chat.label_date(b.session)} to {chat.label_date(new)}"
                       f" ({new.town or 'online'})?",
                       (Button("Yes, move it", "/affirm"), Button("No, keep it", "/deny")))], []
@@ -210,14 +184,14 @@ class ActionSubmitReschedule(ThreadedAction):
         return "action_submit_reschedule"
 
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
-        clear = [SlotSet(s, None) for s in MANAGE_SLOTS]
-        ref, new = tracker.get_slot("booking_ref"), tracker.get_slot("new_session")
-        if not ref or not new or new == "none":
+        clear = cleared(RESCHEDULE)
+        answers = read(tracker, RESCHEDULE)
+        ref, new = answers["booking_ref"], answers["new_session"]
+        if not ref or new is None or ended_because(tracker) is FormEnd.NO_OTHER_DATES:
             return [], clear
-        if tracker.get_slot("reschedule_confirm") is not True:
+        if answers["reschedule_confirm"] is not True:
             return [Reply(f"OK, I haven't changed anything. {ref} stays as it was.")], clear
-        out = bookings().reschedule(ref, int(new), sender_id=tracker.sender_id,
-                                    contact=stored_contact(tracker.get_slot("booking_proof")))
+        out = bookings().reschedule(ref, new, sender_id=tracker.sender_id, contact=proof_of(tracker))
         if out.status != "moved":
             return [Reply("Sorry, that date has just filled up, so your booking stays as it "
                           "was. Ask me again to pick another date.")], clear

@@ -1,21 +1,19 @@
-"""Shared by the booking actions: the service, the contact route, and slot helpers."""
+"""Shared by the booking actions: the service, the sessions on offer, and the contact route."""
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 
 from rasa_sdk import Tracker
 
 from actions import services
+from bot.bookings import chat
 from bot.bookings.service import BookingService
 from bot.bookings.views import SessionView
-from bot.bookings import chat
-from bot.contact import Contact, parse_contact
+from bot.contact import Contact, contact_route
+from bot.forms.registry import FORMS
 
-ON_TELEGRAM = {"here", "this chat", "telegram", "on here", "message me here", "this", "here please"}
-BOOKING_SLOTS = ["booking_session", "booking_waitlist", "booking_consent", "booking_age",
-                 "booking_name", "booking_contact", "booking_access", "booking_confirm",
-                 "booking_filter", "booking_tries"]
+BOOKING = FORMS["booking_form"]
+FILTER = BOOKING.slot("booking_filter")
 
 
 @lru_cache(maxsize=1)
@@ -24,28 +22,12 @@ def bookings() -> BookingService:
 
 
 def contact_for(tracker: Tracker, text: str) -> Contact | None:
-    if tracker.get_latest_input_channel() == "telegram" and text.strip().lower() in ON_TELEGRAM:
-        return Contact("telegram", tracker.sender_id)
-    return parse_contact(text)
-
-
-def stored_contact(value: str | None) -> Contact | None:
-    if not value or ":" not in value:
-        return None
-    method, raw = value.split(":", 1)
-    return Contact(method, raw)
-
-
-def contact_label(value: str | None) -> str:
-    c = stored_contact(value)
-    return "this Telegram chat" if c and c.method == "telegram" else (c.value if c else "")
+    """The contact route in an answer: on Telegram "here" means this chat (bot/contact.py)."""
+    return contact_route(text, tracker.get_latest_input_channel(), tracker.sender_id)
 
 
 def filters(tracker: Tracker) -> dict[str, str]:
-    try:
-        return json.loads(tracker.get_slot("booking_filter") or "{}")
-    except ValueError:
-        return {}
+    return FILTER.codec.decode(tracker.get_slot(FILTER.name)) or {}
 
 
 def options(tracker: Tracker, age: int | None = None) -> list[SessionView]:

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
 from actions.base import Events, ThreadedAction, send
+from actions.forms import RegistryFormValidation
 from actions.roles import care_follow_up, care_leaver_note
 from bot import pathways
 from bot.catalogue.answers import Button, Reply
@@ -26,9 +27,8 @@ class ActionAskCurrentStage(Action):
         return []
 
 
-class ValidatePathwayForm(FormValidationAction):
-    def name(self) -> str:
-        return "validate_pathway_form"
+class ValidatePathwayForm(RegistryFormValidation):
+    form = "pathway_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
@@ -52,19 +52,8 @@ class ValidatePathwayForm(FormValidationAction):
             return {"role": value}
         found = catalogue.matcher().best(str(value)) or next(iter(catalogue.matcher().match(str(value))), None)
         if found is None:
-            dispatcher.utter_message(text="Sorry, I don't know that job. Try a job title like nurse, "
-                                          "paramedic or porter, or type \"stop\".")
-            return {"role": None}
+            return self.refuse("role", dispatcher, tracker)
         return {"role": found.slug}
-
-    async def validate_current_stage(self, value: Any, dispatcher: CollectingDispatcher,
-                                     tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        keys = {s.key for s in pathways.STAGES}
-        stage = value if value in keys else pathways.parse_stage(str(value))
-        if stage is None:
-            dispatcher.utter_message(text="Sorry, I didn't catch that. Tap the button that fits "
-                                          "best, or type \"stop\".")
-        return {"current_stage": stage}
 
 
 class ActionPlanPathway(ThreadedAction):

@@ -1,18 +1,21 @@
-"""The "I don't know what I want" quiz: one FormValidationAction, its questions, the result."""
+"""The "I don't know what I want" quiz: its validation, its questions, the result."""
 from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
 from actions.base import Events, ThreadedAction, send
+from actions.forms import RegistryFormValidation, cleared
 from bot import suggestions
 from bot.catalogue.answers import Button, Reply
+from bot.forms.registry import FORMS
 
+QUIZ = FORMS["suggestion_form"]
 QUESTIONS = {q.slot: q for q in suggestions.QUESTIONS}
 
 
@@ -40,28 +43,22 @@ for _q in suggestions.QUESTIONS:  # action_ask_quiz_interest, action_ask_quiz_bl
     globals()[f"AskQuiz_{_q.slot}"] = type(f"AskQuiz_{_q.slot}", (AskQuizQuestion,), {"slot": _q.slot})
 
 
-class ValidateSuggestionForm(FormValidationAction):
-    def name(self) -> str:
-        return "validate_suggestion_form"
+class ValidateSuggestionForm(RegistryFormValidation):
+    """Each answer is read by the quiz's parser (bot/forms/registry.py); the first message's
+    own words ("i like people but blood makes me faint") answer what they can at the start."""
+
+    form = QUIZ.name
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
-        events = []
+        events: list[dict[str, Any]] = []
         if tracker.active_loop_name != self.form_name():  # starting: take what was already said
             said = suggestions.read_statement(tracker.latest_message.get("text") or "")
             events += [SlotSet(slot, value) for slot, value in said.items() if tracker.get_slot(slot) is None]
             if said:
                 dispatcher.utter_message(text=suggestions.heard(said))
-        for slot in QUESTIONS:
-            value = tracker.get_slot(slot)
-            if value is None or value in {o.value for o in QUESTIONS[slot].options}:
-                continue
-            parsed = suggestions.parse_answer(slot, str(value))
-            if parsed is None:
-                dispatcher.utter_message(text="Sorry, I didn't catch that. Tap one of the buttons, "
-                                              "or type \"stop\" to leave the quiz.")
-            events.append(SlotSet(slot, parsed))
-        return events
+        tracker.add_slots(events)
+        return events + await super().run(dispatcher, tracker, domain)
 
 
 class ActionSuggestRoles(ThreadedAction):
@@ -72,7 +69,7 @@ class ActionSuggestRoles(ThreadedAction):
         answers = {slot: tracker.get_slot(slot) for slot in QUESTIONS if tracker.get_slot(slot)}
         picks = suggestions.suggest(services.catalogue().roles(), answers, limit=3)
         intro = Reply("Thanks! Here are three NHS jobs that could suit you:")
-        reset = [SlotSet(slot, None) for slot in QUESTIONS]
+        reset = cleared(QUIZ)
         if not picks:
             return [Reply("I couldn't find a good match this time. Try asking about a job you've "
                           "heard of, or talk to a person.")], reset

@@ -24,6 +24,7 @@ MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augus
 NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+NO_ACCESS_NEEDS = "none"  # the booking_access answer "no needs" (domain.yml's deny mapping too)
 NONE_WORDS = {"no", "none", "nope", "nothing", "no thanks", "n/a", "na", "not really", "nah", "no."}
 
 
@@ -127,7 +128,7 @@ def parse_name(text: str) -> str | None:
 
 def parse_access(text: str) -> str:
     text = (text or "").strip()
-    return "none" if text.lower().strip(" .!") in NONE_WORDS else text[:500]
+    return NO_ACCESS_NEEDS if text.lower().strip(" .!") in NONE_WORDS else text[:500]
 
 
 def find_ref(text: str) -> str | None:
@@ -162,7 +163,7 @@ def session_details(s: SessionView) -> str:
 
 def summary(s: SessionView, name: str, contact: str, access: str, waitlist: bool) -> str:
     lines = ["Please check this:", session_details(s), f"Name: {name}", f"Contact: {contact}"]
-    if access and access != "none":
+    if access and access != NO_ACCESS_NEEDS:
         lines.append(f"Access needs: {access}")
     if waitlist:
         lines.append("This session is full, so this puts you on the waiting list.")

@@ -15,12 +15,10 @@ from actions.booking_manage import ActionBookingNotice, ActionMyBookings, Valida
 from actions.privacy import ActionSubmitErase
 from bot.bookings.models import Event, EventSession
 from bot.contact import Contact
+from bot.forms.registry import FORMS
 
-FORM = {"forms": {"booking_form": {"required_slots": [
-    "booking_session", "booking_waitlist", "booking_consent", "booking_age", "booking_name",
-    "booking_contact", "booking_access", "booking_confirm"]},
-    "cancel_form": {"required_slots": ["booking_ref", "cancel_confirm"]}},
-    "slots": {}}
+FORM = {"forms": {f.name: {"required_slots": [s.name for s in f.asks]} for f in FORMS.values()},
+        "slots": {}}
 
 
 @pytest.fixture
@@ -97,7 +95,7 @@ def test_bad_contact_twice_gets_an_explanation_and_a_way_out(svc):
                                              loop="booking_form", requested="booking_contact"))
     assert "doesn't look like" in m1[0]["text"] and "stop" not in m1[0]["text"]
     m2, _ = run(ValidateBookingForm(), make("123", {**base, "booking_contact": "123",
-                                                    "booking_tries": s1["booking_tries"]},
+                                                    "form_failures": s1["form_failures"]},
                                             loop="booking_form", requested="booking_contact"))
     assert "07" in m2[0]["text"] and "stop" in m2[0]["text"]
 
