@@ -89,7 +89,7 @@ browser:  ## install Debian's Chromium for the widget's browser tests, if missin
 nginx:  ## install Debian's nginx for the scale-out tests, if missing
 	@command -v nginx >/dev/null || (apt-get update && apt-get install -y --no-install-recommends nginx-light || apt-get install -y nginx)
 
-test: install validate train browser nginx  ## install, then every test (unit, Rasa stories, end-to-end, browser, scale-out)
+test: install rules-check validate train browser nginx  ## install, then every test (unit, Rasa stories, end-to-end, browser, scale-out)
 	$(APP) -m pytest
 	$(MAKE) --no-print-directory rasa-test
 

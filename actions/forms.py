@@ -8,9 +8,11 @@ second try. A form ends early when it was told to (``form_end``) or a yes/no tha
 """
 from __future__ import annotations
 
+import abc
 import importlib
+import inspect
 import pkgutil
-from typing import Any, ClassVar
+from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
@@ -52,14 +54,21 @@ def _parsing_validator(slot: Slot) -> Any:
     return validate
 
 
-class RegistryFormValidation(FormValidationAction):
-    """Subclasses set ``form`` to their form's name; the action is ``validate_<form>``."""
+class RegistryFormValidation(FormValidationAction, abc.ABC):
+    """Subclasses set ``form`` to their form's name; the action is ``validate_<form>``.
 
-    form: ClassVar[str] = ""
+    Until a subclass names its form the class is abstract, so the action server (which skips
+    abstract classes) never registers a base such as this one or ``ManageFormValidation``.
+    """
+
+    @property
+    @abc.abstractmethod
+    def form(self) -> str:
+        """The form's name in the registry (a plain class attribute in each subclass)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if not cls.form:
+        if not isinstance(getattr(cls, "form", None), str):
             return
         for slot in FORMS[cls.form].asks:
             if slot.parse is not None and not hasattr(cls, f"validate_{slot.name}"):
@@ -116,6 +125,7 @@ def validator_for(form_name: str | None) -> RegistryFormValidation | None:
     while todo:
         cls = todo.pop()
         todo.extend(cls.__subclasses__())
-        if cls.form and cls.form == form_name:
+        if (cls.__module__.startswith("actions.") and not inspect.isabstract(cls)
+                and cls.form == form_name):
             return cls()
     return None

@@ -1,6 +1,7 @@
 """The "I don't know what I want" quiz: its validation, its questions, the result."""
 from __future__ import annotations
 
+import abc
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -25,10 +26,13 @@ def ask(slot: str) -> Reply:
     return Reply(question.text, buttons)
 
 
-class AskQuizQuestion(Action):
-    """Asks one quiz question with its buttons (subclassed once per question below)."""
+class AskQuizQuestion(Action, abc.ABC):
+    """Asks one quiz question with its buttons (subclassed once per question below, each setting
+    ``slot``; this base is abstract, so the action server never serves it)."""
 
-    slot = ""
+    @property
+    @abc.abstractmethod
+    def slot(self) -> str: ...
 
     def name(self) -> str:
         return f"action_ask_{self.slot}"

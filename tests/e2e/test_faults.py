@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-import time
 
 import pytest
 
@@ -58,16 +57,18 @@ def test_database_locked_during_booking_then_retry(stack, chat):
         blocker.execute("ROLLBACK")
         blocker.close()
 
-    threading.Thread(target=release_later, daemon=True).start()
+    releaser = threading.Thread(target=release_later, daemon=True)
+    releaser.start()
     try:
         failed = chat.say("/affirm")
     finally:
         released.set()
+        releaser.join(timeout=60)  # the other writer has let go of the database
     assert "nothing has been booked" in text(failed)
     assert button(failed, "Try again")
     with uow(stack)() as u:
         assert u.bookings.for_sender(chat.sender) == []  # no half-made booking
-    time.sleep(0.5)
+    assert not releaser.is_alive()
     done = text(chat.say(button(failed, "Try again")["payload"]))
     assert re.search(r"reference is CV-[A-Z0-9]{4}", done)
     with uow(stack)() as u:
