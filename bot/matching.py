@@ -8,9 +8,10 @@ as meant, so "paramedik" finds paramedic while "nursery", "work" or "pay" find n
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import spacy
@@ -137,7 +138,7 @@ def _pairs(queries: list[str], choices: list[str], cutoff: float) -> list[tuple[
     if not queries or not choices:
         return []
     scores = process.cdist(queries, choices, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32)
-    return [(int(q), int(c), round(float(scores[q, c]), 1)) for q, c in zip(*np.nonzero(scores))]
+    return [(int(q), int(c), round(float(scores[q, c]), 1)) for q, c in zip(*np.nonzero(scores), strict=True)]
 
 
 def _far(word: str, name: str) -> bool:
@@ -278,7 +279,7 @@ class RoleMatcher:
                 i, target = idx[q], strings[c].split(" ")
                 if (n == 1 and not loose and _far(keys[i], strings[c])) or not (loose or all(
                         k == t or fuzz.ratio(k, t) >= (90 if _is_word(w) else 60)
-                        for w, k, t in zip(lower[i:i + n], keys[i:i + n], target))):
+                        for w, k, t in zip(lower[i:i + n], keys[i:i + n], target, strict=False))):
                     continue   # in a phrase, too an English word must be (nearly) the name's own
                 hits += [_Hit(i, i + n, s, score, False, n, t, False) for s, t in meta[c]]
         joined, jmeta = self._joined

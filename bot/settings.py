@@ -176,7 +176,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _links_need_a_key(self) -> "Settings":
+    def _links_need_a_key(self) -> Settings:
         if self.notify_api_key is not None and self.secret_key is None:
             raise ValueError("NOTIFY_API_KEY is set but SECRET_KEY is not: SECRET_KEY signs the "
                              "manage-booking links in emails and texts (bot/bookings/links.py)")

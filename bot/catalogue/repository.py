@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import abc
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 

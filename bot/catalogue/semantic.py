@@ -7,8 +7,8 @@ without retraining.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -66,7 +66,7 @@ class SemanticIndex:
             return []
         scores = self._vectors @ self._encode([query])[0]
         best: dict[str, float] = {}
-        for key, score in zip(self._keys, scores):
+        for key, score in zip(self._keys, scores, strict=True):
             if score > best.get(key, -1.0):
                 best[key] = float(score)
         ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)[:limit]

@@ -13,8 +13,8 @@ import httpx
 
 from bot.bookings.seed import seed_events
 from bot.catalogue import io
-from bot.channels.telegram_helpers import PayloadStore, keyboard_rows, message_chunks
 from bot.catalogue.unit_of_work import SqlUnitOfWork
+from bot.channels.telegram_helpers import PayloadStore, keyboard_rows, message_chunks
 from bot.cli import SEED_DIR
 from bot.db import session_factory, upgrade
 from bot.supervisor import ROOT, Stack, services, stack_env

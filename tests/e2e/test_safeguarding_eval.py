@@ -2,7 +2,8 @@
 from helpline and charity material by another hand, never trained on).
 
 Floors at the figures measured today (docs/safeguarding.md), so the check can't get worse
-unnoticed (91 % recall, 2.2 % false alarms); the issue's targets (99 % recall, 1 % false alarms) are not met yet.
+unnoticed (91 % recall, 2.2 % false alarms); the issue's targets (99 % recall, 1 % false alarms)
+are not met yet.
 """
 from __future__ import annotations
 
