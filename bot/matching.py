@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import numpy as np
 import spacy
@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.lookups import Table, load_lookups
 from spacy.matcher import PhraseMatcher
+from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc
 
 SHORT = 4            # one-word names this short (OT, ODP, HCA, GP) match only exactly, as tokens
@@ -89,7 +90,8 @@ def _pipeline() -> _Shared:
                 nlp = spacy.blank("en")
                 nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
                 nlp.initialize()  # tables come from spacy-lookups-data, no download
-                lemmas = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+                lemmatizer = cast(Lemmatizer, nlp.get_pipe("lemmatizer"))
+                lemmas = lemmatizer.lookups.get_table("lemma_lookup")
                 common = frozenset(STOP_WORDS) | frozenset(lemmas.values())
                 index = load_lookups("en", ["lemma_index"]).get_table("lemma_index")
                 words = {w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, ())}
@@ -200,10 +202,10 @@ class RoleMatcher:
                 words.setdefault(key, set()).update(s for s, _ in owners)
             if len(keys) > 1 and (keys[-1],) not in names and len(keys[-1]) > SHORT:
                 heads.setdefault(keys[-1], set()).update(s for s, _ in owners)
-        self._heads = {h: sorted(s, key=self._order.get) for h, s in heads.items()}
+        self._heads = {h: sorted(s, key=self._order.__getitem__) for h, s in heads.items()}
         self._strict_heads = [h for h, s in heads.items() if len(s) <= 3
                               and h not in GENERIC_HEADS and h not in BORING]
-        self._words = {w: sorted(s, key=self._order.get) for w, s in words.items() if len(w) > SHORT
+        self._words = {w: sorted(s, key=self._order.__getitem__) for w, s in words.items() if len(w) > SHORT
                        and w not in STOP_WORDS and w not in BORING and w not in GENERIC_HEADS}
         self._max_words = max(self._choices, default=1)
 

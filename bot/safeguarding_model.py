@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -88,7 +89,7 @@ class LearnedLayer:
     support_threshold: float = 0.0  # below it, a rule match is taken as career talk
 
     def __post_init__(self) -> None:
-        self._vectorizer = None
+        self._vectorizer: Any = None  # a fitted sklearn TfidfVectorizer (untyped)
 
     def _char_features(self, texts: Sequence[str]):
         if self._vectorizer is None:

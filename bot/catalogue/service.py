@@ -101,6 +101,7 @@ class CatalogueService:
         if indexes is not None and indexes.version == self._version:
             return indexes
         if not self._index_lock.acquire(blocking=wait or indexes is None):
+            assert indexes is not None  # a blocking acquire always succeeds
             return indexes
         try:
             indexes = self._indexes
@@ -255,4 +256,5 @@ class CatalogueService:
 
     def role_count(self) -> int:
         with self._uow_factory() as uow:
-            return uow.catalogue.version()[0]
+            count: int = uow.catalogue.version()[0]
+            return count

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot.catalogue.models import ContentItem, EntryRoute, PayBand, Role
 from bot.catalogue.schema import CAREER_AREAS, DrivingLicence, WorkingPattern, band_rank
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ class RoleView:
         )
 
 
-def _pair(low, high):
+def _pair(low: T | None, high: T | None) -> tuple[T, T] | None:
     return None if low is None or high is None else (low, high)
 
 

@@ -136,9 +136,10 @@ async def offer(request: Request) -> Response:
     if view.status == "confirmed":   # accepted already (maybe in the chat)
         return RedirectResponse(_links().path(LinkPurpose.MANAGE, token) + "?done=duplicate", status_code=303,
                                 headers=PRIVATE)
-    if view.status != "offered" or as_utc(view.offer_expires_at) <= utcnow():
+    expires = view.offer_expires_at
+    if view.status != "offered" or expires is None or as_utc(expires) <= utcnow():
         return _page(request, "booking_gone.html", status_code=404, offer_ended=True)
-    return _page(request, "booking_offer.html", booking=view, deadline=deadline_text(view.offer_expires_at),
+    return _page(request, "booking_offer.html", booking=view, deadline=deadline_text(expires),
                  here=request.url.path)
 
 
