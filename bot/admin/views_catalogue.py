@@ -44,9 +44,9 @@ from bot.catalogue.schema import (
     BandPay,
     ContentData,
     DrivingLicence,
-    WorkingPattern,
     RoleData,
     RouteData,
+    WorkingPattern,
 )
 
 ROLE_SCALARS = [f for f in RoleData.model_fields if f not in ("aliases", "entry_routes")]
