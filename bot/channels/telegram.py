@@ -127,9 +127,10 @@ class SafeTelegramInput(TelegramInput):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> SafeTelegramInput:
         if not credentials:
             cls.raise_missing_credentials_exception()
+        creds: dict[str, Any] = credentials or {}  # the call above raises (NoReturn in rasa)
 
         def get(key: str) -> str:
-            value = credentials.get(key)
+            value = creds.get(key)
             return str(value).strip() if value is not None else ""
 
         missing = [k for k in ("access_token", "verify", "webhook_url", "secret_token") if not get(k)]
