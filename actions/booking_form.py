@@ -13,9 +13,9 @@ from actions.base import Events, ThreadedAction
 from actions.bookings_common import BOOKING, FILTER, bookings, contact_for, filters, ics_url, options
 from actions.forms import RegistryFormValidation, cleared, end_form, ended_because, read
 from bot.bookings import chat
-from bot.catalogue.answers import Button, Reply
 from bot.forms.codecs import INT
 from bot.forms.registry import FormEnd
+from bot.kernel.replies import Button, Reply
 from bot.settings import get_settings
 
 NONE_AHEAD = ("There are no taster days or workshops open for booking right now. New dates are "

@@ -16,10 +16,10 @@ from actions.forms import RegistryFormValidation, cleared, end_form, ended_becau
 from bot.bookings import chat
 from bot.bookings.models import NoticeKind
 from bot.bookings.views import BookingView, SessionView
-from bot.catalogue.answers import Button, Reply
 from bot.contact import Contact, find_contact
 from bot.forms.codecs import CONTACT, INT
 from bot.forms.registry import FORMS, FormEnd
+from bot.kernel.replies import Button, Reply
 
 CANCEL, RESCHEDULE = FORMS["cancel_form"], FORMS["reschedule_form"]
 

@@ -6,9 +6,9 @@ from rasa_sdk.events import SlotSet
 
 from actions import services
 from actions.base import Events, ThreadedAction
-from bot.catalogue import answers, guidance
-from bot.catalogue.answers import Reply
 from actions.knowledge import sure_answer
+from bot.catalogue import answers, guidance
+from bot.kernel.replies import Reply
 
 
 class ActionPathwayInfo(ThreadedAction):

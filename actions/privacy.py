@@ -6,7 +6,7 @@ from rasa_sdk.events import SlotSet
 
 from actions.base import Events, ThreadedAction
 from actions.bookings_common import bookings
-from bot.catalogue.answers import Button, Reply
+from bot.kernel.replies import Button, Reply
 
 
 class ActionAskEraseConfirm(ThreadedAction):

@@ -26,7 +26,7 @@ from bot.admin.auth import actor
 from bot.admin.forms import http_url
 from bot.bookings.models import (ACTIVE, EVENT_STATUSES, HOLDING, KINDS, Booking, Event,
                                  EventSession, OutboxState)
-from bot.catalogue.unit_of_work import SqlUnitOfWork
+from bot.bootstrap import booking_service, sql_uow_factory
 
 MOVED_FIELDS = ("starts_at", "ends_at", "site", "town", "address", "online_url")
 CSV_FIELDS = ["ref", "status", "first_name", "contact_method", "contact_value", "access_needs",
@@ -35,12 +35,7 @@ CSV_FIELDS = ["ref", "status", "first_name", "contact_method", "contact_value", 
 
 def cancel_booking(uow_factory, booking_id: int, staff_email: str):
     """Cancel through the bookings service (it tells the person and offers the place on)."""
-    from bot.bookings import service
-
-    fn = getattr(service, "cancel_by_staff", None)
-    if fn is not None:
-        return fn(uow_factory, booking_id, staff_email)
-    return service.BookingService(uow_factory).cancel_by_staff(booking_id, staff_email)
+    return booking_service(uow_factory).cancel_by_staff(booking_id, staff_email)
 
 
 def _messages(model: Booking, attribute: str) -> list[str]:
@@ -223,7 +218,7 @@ class _BookingBase(AuditedView, model=Booking):
 
 
 def _uow_factory(view) -> Any:
-    return lambda: SqlUnitOfWork(view.session_maker)
+    return sql_uow_factory(view.session_maker)
 
 
 class BookingAdmin(_BookingBase, model=Booking):

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 
 from bot.bookings.models import NoticeKind
 from bot.bookings.views import BookingView, Outcome, SessionView, deadline_text, uk_time
-from bot.catalogue.answers import Button, Reply
+from bot.kernel.replies import Button, Reply
 from bot.settings import get_settings
 
 REF_RE = re.compile(r"\b(TD|CV|OE|WE|EV)\s*(-?)\s*([2-9ABCDEFGHJKMNP-Z]{4})\b", re.IGNORECASE)

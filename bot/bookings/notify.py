@@ -20,7 +20,7 @@ import httpx
 from sqlalchemy import update
 
 from bot.bookings.models import NoticeKind, Reminder, utcnow
-from bot.catalogue.unit_of_work import AbstractUnitOfWork
+from bot.kernel.unit_of_work import AbstractUnitOfWork
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5

@@ -36,7 +36,7 @@ from bot.bookings.models import (Booking, MessageKind, NotifyChannel, OutboxMess
                                  utcnow)
 from bot.bookings.links import BookingLinks
 from bot.bookings.views import deadline_text, full_place, when_text
-from bot.catalogue.unit_of_work import AbstractUnitOfWork
+from bot.kernel.unit_of_work import AbstractUnitOfWork
 
 logger = logging.getLogger(__name__)
 STALE = dt.timedelta(minutes=10)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from bot.bookings.models import Event, EventSession
-from bot.catalogue.unit_of_work import AbstractUnitOfWork
+from bot.kernel.unit_of_work import AbstractUnitOfWork
 
 UK = ZoneInfo("Europe/London")
 NOTE = " This is a sample event for trying the booking service."

@@ -19,8 +19,8 @@ from bot.bookings.links import BookingLinks
 from bot.bookings.models import (ACTIVE, HOLDING, REF_PREFIX, Booking, ErasureRequest, MessageKind,
                                  NoticeKind, Reminder, as_utc, utcnow)
 from bot.bookings.views import BookingView, Outcome, SessionView
-from bot.catalogue.unit_of_work import AbstractUnitOfWork
 from bot.contact import Contact
+from bot.kernel.unit_of_work import AbstractUnitOfWork
 from bot.settings import get_settings
 
 UowFactory = Callable[[], AbstractUnitOfWork]

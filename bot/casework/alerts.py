@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot.bookings import outbox
 from bot.bookings.models import MessageKind, NotifyChannel, OutboxMessage, OutboxState, as_utc, utcnow
 from bot.casework.models import HandoffRequest, SafeguardingFlag, StaffAlertMark
-from bot.catalogue.unit_of_work import AbstractUnitOfWork
+from bot.kernel.unit_of_work import AbstractUnitOfWork
 
 
 class AlertSubject(str, enum.Enum):

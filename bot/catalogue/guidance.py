@@ -1,8 +1,9 @@
 """Replies about pathways and support content (care leavers, funding), always sourced."""
 from __future__ import annotations
 
-from bot.catalogue.answers import Button, Reply, pay_year_note, payload
+from bot.catalogue.answers import pay_year_note, payload
 from bot.catalogue.views import ContentView, RoleView, RouteView
+from bot.kernel.replies import Button, Reply
 
 
 def _checked(source_url: str, reviewed_on) -> str:

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from bot.catalogue.models import ContentItem, EntryRoute, PayBand, Role, RoleAlias, RoleEntryRoute
 from bot.catalogue.schema import CatalogueData, ContentData, PayTableData, RoleData, RouteData
-from bot.catalogue.unit_of_work import AbstractUnitOfWork
+from bot.kernel.unit_of_work import AbstractUnitOfWork
 
 ROLE_FIELDS = list(RoleData.model_fields)
 # CSV cells that hold JSON (lists, maps), and optional fields where an empty cell means "not stated"

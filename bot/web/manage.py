@@ -18,7 +18,7 @@ from bot.bookings.links import PATHS, BookingLinks, LinkPurpose
 from bot.bookings.models import as_utc, utcnow
 from bot.bookings.service import BookingService
 from bot.bookings.views import BookingView, deadline_text
-from bot.catalogue.unit_of_work import SqlUnitOfWork
+from bot.bootstrap import booking_service
 from bot.web.templating import templates
 
 PRIVATE = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex",
@@ -38,7 +38,7 @@ def _links() -> BookingLinks:
 
 
 def _service() -> BookingService:
-    return BookingService(SqlUnitOfWork)
+    return booking_service()
 
 
 def _page(request: Request, name: str, status_code: int = 200, **context) -> Response:

@@ -11,11 +11,11 @@ import socket
 import httpx
 import pytest
 
-from bot.bookings.seed import seed_events
-from bot.catalogue import io
-from bot.catalogue.unit_of_work import SqlUnitOfWork
-from bot.cli import SEED_DIR
 from bot.bookings.outbox import FIELDS
+from bot.bookings.seed import seed_events
+from bot.bootstrap import SqlUnitOfWork
+from bot.catalogue import io
+from bot.cli import SEED_DIR
 from bot.db import session_factory, upgrade
 from bot.supervisor import MODEL, Stack, services, stack_env
 from tests.fakes.fake_notify import FakeNotify, template_env

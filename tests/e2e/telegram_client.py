@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 
 from bot.bookings.seed import seed_events
+from bot.bootstrap import SqlUnitOfWork
 from bot.catalogue import io
 from bot.channels.telegram_helpers import PayloadStore, keyboard_rows, message_chunks
-from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.cli import SEED_DIR
 from bot.db import session_factory, upgrade
 from bot.supervisor import ROOT, Stack, services, stack_env

@@ -9,9 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot.bookings.models import Reminder
-from bot.catalogue.unit_of_work import SqlUnitOfWork
-from bot.db import session_factory
+from bot.bootstrap import SqlUnitOfWork
 from bot.channels.telegram_helpers import user_texts
+from bot.db import session_factory
 from tests.e2e.telegram_client import (APOLOGY, BOT, _ids, assert_callback_data_fits, bot_events, buttons,
                                        telegram_texts, text_of)
 from tests.fuzz_inputs import ERASED, SILENT_OK, inputs

@@ -24,8 +24,8 @@ FORM = {"forms": {f.name: {"required_slots": [s.name for s in f.asks]} for f in 
 @pytest.fixture
 def svc(uow_factory, monkeypatch):
     monkeypatch.setattr(services, "uow_factory", lambda: uow_factory)
-    common.bookings.cache_clear()
-    service = common.bookings()
+    services.bookings.cache_clear()
+    service = services.bookings()
     start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=5)
     with uow_factory() as uow:
         for town, cap, age in (("Leeds", 10, 16), ("York", 1, 14)):
@@ -35,7 +35,7 @@ def svc(uow_factory, monkeypatch):
             uow.bookings.add(e)
         uow.commit()
     yield service
-    common.bookings.cache_clear()
+    services.bookings.cache_clear()
 
 
 def make(text="", slots=None, intent="book_event", loop=None, requested=None, channel="rest",

@@ -134,7 +134,7 @@ def test_sigterm_stops_the_worker_after_its_pass_not_in_the_middle():
     import os
     import signal
 
-    from bot.bookings.worker import stop_on_signals
+    from bot.worker import stop_on_signals
 
     before = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:

@@ -11,13 +11,13 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from tests.conftest import LINK_KEY, links_for_tests  # noqa: F401
 from bot.bookings.models import Event, EventSession, MessageKind, NotifyChannel, OutboxMessage
 from bot.bookings.notify_gov import NotifySender, policy_from
 from bot.bookings.outbox import FIELDS, Outgoing, SendError, deliver_outbox
 from bot.bookings.service import BookingService
 from bot.contact import Contact
 from bot.settings import Settings
+from tests.conftest import LINK_KEY, links_for_tests  # noqa: F401
 from tests.fakes.fake_notify import FakeNotify, template_env
 
 EMAIL, PHONE = "ria.sender@example.com", "+447700900123"
@@ -185,7 +185,7 @@ def receipts(monkeypatch, uow_factory):
 
     monkeypatch.setattr(notify_callbacks, "get_settings",
                         lambda: Settings(notify_callback_token=TOKEN))
-    monkeypatch.setattr(notify_callbacks, "SqlUnitOfWork", uow_factory)
+    monkeypatch.setattr(notify_callbacks, "sql_uow_factory", lambda: uow_factory)
     return TestClient(Starlette(routes=notify_callbacks.routes))
 
 

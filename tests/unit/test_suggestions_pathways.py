@@ -12,8 +12,8 @@ from bot.cli import SEED_DIR
 
 @pytest.fixture(scope="module")
 def roles():
+    from bot.bootstrap import SqlUnitOfWork
     from bot.catalogue.service import CatalogueService
-    from bot.catalogue.unit_of_work import SqlUnitOfWork
     from bot.db import Base, make_engine
     from sqlalchemy.orm import sessionmaker
     import bot.casework.models  # noqa: F401
