@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.bookings.outbox import SqlOutboxRepository
 from bot.bookings.repository import SqlBookingsRepository
 from bot.casework.repository import SqlCaseworkRepository
 from bot.catalogue.repository import SqlCatalogueRepository
@@ -35,6 +36,7 @@ class SqlUnitOfWork(AbstractUnitOfWork):
         self.catalogue = SqlCatalogueRepository(self.session)
         self.casework = SqlCaseworkRepository(self.session)
         self.bookings = SqlBookingsRepository(self.session)
+        self.outbox = SqlOutboxRepository(self.session)
         return self
 
     def __exit__(self, *exc) -> None:

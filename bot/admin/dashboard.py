@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.admin.forms import STALE_AFTER
 from bot.bookings.models import Booking, Event, EventSession, MessageKind, OutboxMessage, OutboxState
+from bot.bookings.statuses import places_held, places_used
 from bot.casework.models import HandoffRequest, SafeguardingFlag
 from bot.catalogue.models import PayBand, Role
 from bot.safeguarding import assess
@@ -228,8 +229,7 @@ def bookings_by_session(factory: sessionmaker[Session], now: dt.datetime | None 
     rows = []
     for r in sessions:
         c = by[r.id]
-        held = c.get("confirmed", 0) + c.get("offered", 0)
-        used = held + c.get("attended", 0)
+        held, used = places_held(c), places_used(c)
         rows.append((f"{r.title[:20]} {r.starts_at:%d %b}",
                      {"booked": held, "attended": c.get("attended", 0),
                       "waiting": c.get("waiting", 0), "free": max(r.capacity - used, 0)},

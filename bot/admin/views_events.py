@@ -24,8 +24,8 @@ from bot.admin.actions import apply, confirm, flash, list_url, pks_of, set_statu
 from bot.admin.audit import AuditedView, record, snapshot
 from bot.admin.auth import actor
 from bot.admin.forms import http_url
-from bot.bookings.models import (ACTIVE, EVENT_STATUSES, HOLDING, KINDS, Booking, Event,
-                                 EventSession, OutboxState)
+from bot.bookings.models import KINDS, Booking, Event, EventSession, OutboxState
+from bot.bookings.statuses import ACTIVE, HOLDING, EventStatus, places_held
 from bot.bootstrap import booking_service, sql_uow_factory
 
 MOVED_FIELDS = ("starts_at", "ends_at", "site", "town", "address", "online_url")
@@ -54,7 +54,7 @@ def _bookings_summary(model: EventSession, attribute: str) -> Markup:
     counts: dict[str, int] = {}
     for b in model.bookings:
         counts[b.status] = counts.get(b.status, 0) + 1
-    held = sum(counts.get(s, 0) for s in HOLDING)
+    held = places_held(counts)
     return Markup("{} of {} held · {} waiting · {} attended").format(
         held, model.capacity, counts.get("waiting", 0), counts.get("attended", 0))
 
@@ -74,7 +74,7 @@ class EventAdmin(AuditedView, model=Event):
     @property
     def form_args(self) -> dict[str, dict]:
         return {"kind": {"choices": list(KINDS.items())},
-                "status": {"choices": [(s, s) for s in EVENT_STATUSES],
+                "status": {"choices": [(s.value, s.value) for s in EventStatus],
                            "description": "Only published events can be booked."},
                 "min_age": {"validators": [NumberRange(10, 99, "Give an age from 10 to 99")]}}
 

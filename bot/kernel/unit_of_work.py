@@ -10,6 +10,7 @@ import abc
 from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:  # names for the annotations; never imported when the program runs
+    from bot.bookings.outbox import AbstractOutboxRepository
     from bot.bookings.repository import AbstractBookingsRepository
     from bot.casework.repository import AbstractCaseworkRepository
     from bot.catalogue.repository import AbstractCatalogueRepository
@@ -19,6 +20,7 @@ class AbstractUnitOfWork(abc.ABC):
     catalogue: AbstractCatalogueRepository
     casework: AbstractCaseworkRepository
     bookings: AbstractBookingsRepository
+    outbox: AbstractOutboxRepository
 
     def __enter__(self) -> "AbstractUnitOfWork":
         return self

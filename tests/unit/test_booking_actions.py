@@ -8,7 +8,6 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-import actions.bookings_common as common
 from actions import services
 from actions.booking_form import ActionBookingStart, ActionSubmitBooking, ValidateBookingForm
 from actions.booking_manage import ActionBookingNotice, ActionMyBookings, ValidateCancelForm

@@ -14,7 +14,7 @@ from bot.bookings import chat
 from bot.bookings.models import (Event, EventSession, MessageKind, OutboxMessage, OutboxState,
                                  Reminder)
 from bot.bookings.outbox import (FIELDS, TO_STAFF, Outgoing, Policy, SendError, deliver_outbox,
-                                 record_receipt, repo)
+                                 record_receipt)
 from bot.bookings.service import BookingService
 from bot.bookings.views import BookingView
 from bot.contact import Contact
@@ -146,15 +146,15 @@ def test_a_claim_is_taken_once(uow_factory, svc, sessions):
     book(svc, sessions[0])
     confirmation = row(uow_factory, MessageKind.CONFIRMATION)
     with uow_factory() as one, uow_factory() as two:
-        assert repo(one).claim(confirmation.id, NOW) is True
+        assert one.outbox.claim(confirmation.id, NOW) is True
         one.commit()
-        assert repo(two).claim(confirmation.id, NOW) is False
+        assert two.outbox.claim(confirmation.id, NOW) is False
 
 
 def test_an_interrupted_send_is_not_repeated(uow_factory, svc, sessions):
     book(svc, sessions[0])
     with uow_factory() as uow:  # a worker claimed it, then crashed
-        repo(uow).claim(row(uow_factory, MessageKind.CONFIRMATION).id, NOW)
+        uow.outbox.claim(row(uow_factory, MessageKind.CONFIRMATION).id, NOW)
         uow.commit()
     send = Recorder()
     assert deliver(uow_factory, send, NOW + dt.timedelta(minutes=11))["notify_failed"] == 1
