@@ -90,7 +90,13 @@ class ManageFormValidation(RegistryFormValidation):
         found = await asyncio.to_thread(bookings().find, ref, proof, tracker.sender_id)
         if found is None or found.status not in self.statuses:
             return self.refuse("booking_ref", dispatcher, tracker)
-        return {"booking_ref": found.ref, "booking_proof": CONTACT.encode(proof)}
+        return {"booking_ref": found.ref, "booking_proof": CONTACT.encode(proof),
+                **await self.after_choosing(found, dispatcher)}
+
+    async def after_choosing(self, booking: BookingView, dispatcher: CollectingDispatcher
+                             ) -> dict[str, Any]:
+        """More slots once the booking is known and theirs (none here)."""
+        return {}
 
 
 class ValidateCancelForm(ManageFormValidation):
@@ -130,18 +136,13 @@ class ValidateRescheduleForm(ManageFormValidation):
     form = RESCHEDULE.name
     statuses = (BookingStatus.CONFIRMED,)
 
-    async def validate_booking_ref(self, value: Any, dispatcher: CollectingDispatcher,
-                                   tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        result = await super().validate_booking_ref(value, dispatcher, tracker, domain)
-        if result.get("booking_ref"):
-            found = await asyncio.to_thread(bookings().find, result["booking_ref"],
-                                            CONTACT.decode(result.get("booking_proof")),
-                                            tracker.sender_id)
-            if not await asyncio.to_thread(bookings().other_dates, found):
-                dispatcher.utter_message(text="There are no other dates with places for this "
-                                              "event right now, so your booking stays as it is.")
-                result.update(end_form(FormEnd.NO_OTHER_DATES))
-        return result
+    async def after_choosing(self, booking: BookingView, dispatcher: CollectingDispatcher
+                             ) -> dict[str, Any]:
+        if await asyncio.to_thread(bookings().other_dates, booking):
+            return {}
+        dispatcher.utter_message(text="There are no other dates with places for this "
+                                      "event right now, so your booking stays as it is.")
+        return end_form(FormEnd.NO_OTHER_DATES)
 
     async def validate_new_session(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from bot.admin.audit import AuditedView, record, snapshot
 from bot.admin.auth import actor
 from bot.admin.forms import http_url
 from bot.bookings.models import KINDS, Booking, Event, EventSession, OutboxState
-from bot.bookings.statuses import ACTIVE, HOLDING, EventStatus, places_held
+from bot.bookings.statuses import ACTIVE, HOLDING, BookingStatus, EventStatus, places_held
 from bot.bootstrap import booking_service, sql_uow_factory
 
 MOVED_FIELDS = ("starts_at", "ends_at", "site", "town", "address", "online_url")
@@ -56,7 +56,7 @@ def _bookings_summary(model: EventSession, attribute: str) -> Markup:
         counts[b.status] = counts.get(b.status, 0) + 1
     held = places_held(counts)
     return Markup("{} of {} held · {} waiting · {} attended").format(
-        held, model.capacity, counts.get("waiting", 0), counts.get("attended", 0))
+        held, model.capacity, counts.get(BookingStatus.WAITING, 0), counts.get(BookingStatus.ATTENDED, 0))
 
 
 def _csv_link(model: EventSession, attribute: str) -> Markup:
@@ -105,7 +105,8 @@ class EventSessionAdmin(AuditedView, model=EventSession):
     def form_args(self) -> dict[str, dict]:
         return {"online_url": {"validators": [http_url(optional=True)]},
                 "capacity": {"validators": [NumberRange(1, 10000, "Give at least 1 place")]},
-                "status": {"choices": [("published", "published"), ("cancelled", "cancelled")]},
+                "status": {"choices": [(s.value, s.value)
+                                       for s in (EventStatus.PUBLISHED, EventStatus.CANCELLED)]},
                 "starts_at": {"description": "In UTC, written YYYY-MM-DD HH:MM:SS."},
                 "ends_at": {"description": "In UTC, written YYYY-MM-DD HH:MM:SS."}}
 
@@ -234,7 +235,8 @@ class BookingAdmin(_BookingBase, model=Booking):
 
     @expose("/attended-confirmed", methods=["POST"])
     async def attended(self, request: Request) -> Response:
-        return await apply(self, request, "mark attended", set_status("attended", ("confirmed",)))
+        return await apply(self, request, "mark attended",
+                           set_status(BookingStatus.ATTENDED, (BookingStatus.CONFIRMED,)))
 
     @action("cancel", "Cancel booking", add_in_detail=True, add_in_list=True)
     async def ask_cancel(self, request: Request) -> Response:
@@ -253,7 +255,8 @@ class WaitingListAdmin(_BookingBase, model=Booking):
     column_default_sort = [("session_id", False), ("created_at", False)]
 
     def list_query(self, request: Request):
-        return super().list_query(request).where(Booking.status.in_(("waiting", "offered")))
+        return super().list_query(request).where(
+            Booking.status.in_((BookingStatus.WAITING, BookingStatus.OFFERED)))
 
     @action("cancel", "Remove from waiting list", add_in_detail=True, add_in_list=True)
     async def ask_cancel(self, request: Request) -> Response:
