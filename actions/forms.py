@@ -68,9 +68,10 @@ class RegistryFormValidation(FormValidationAction, abc.ABC):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if not isinstance(getattr(cls, "form", None), str):
+        form = getattr(cls, "form", None)
+        if not isinstance(form, str):
             return
-        for slot in FORMS[cls.form].asks:
+        for slot in FORMS[form].asks:
             if slot.parse is not None and not hasattr(cls, f"validate_{slot.name}"):
                 setattr(cls, f"validate_{slot.name}", _parsing_validator(slot))
 

@@ -50,7 +50,8 @@ class ValidatePathwayForm(RegistryFormValidation):
         catalogue = services.catalogue()
         if catalogue.role(str(value)) is not None:  # already a slug
             return {"role": value}
-        found = catalogue.matcher().best(str(value)) or next(iter(catalogue.matcher().match(str(value))), None)
+        matcher = catalogue.matcher()
+        found = matcher.best(str(value)) or next(iter(matcher.match(str(value))), None)
         if found is None:
             return self.refuse("role", dispatcher, tracker)
         return {"role": found.slug}

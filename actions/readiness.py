@@ -11,7 +11,7 @@ from actions.services import catalogue
 
 
 def attach(app: Sanic) -> None:
-    @app.listener("after_server_start")
+    @app.after_server_start  # = app.listener("after_server_start"), typed for the decorator use
     async def start_building_the_indexes(_app: Sanic, _loop) -> None:
         catalogue()  # builds the service, whose warm() starts the index build in a thread
 

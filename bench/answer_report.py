@@ -86,7 +86,7 @@ def report(path: Path, service=None) -> dict:
     outcomes = [judge(service, e) for e in entries]
     n = len(outcomes)
     by_kind = collections.defaultdict(lambda: [0, 0])
-    for entry, outcome in zip(entries, outcomes):
+    for entry, outcome in zip(entries, outcomes, strict=True):
         kind = "none" if entry["answer"] == "none" else (
             "role field" if entry["answer"] == "role-field" else "answer bank")
         by_kind[kind][0] += outcome.right

@@ -9,8 +9,8 @@ one lucky or unlucky round (a long tail in one bot's run) can't decide the verdi
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 Run = Callable[[int, str], dict]     # (users, tag) -> a load summary (bench/load.py `summary`)
 METRICS = ("p50_ms", "p95_ms", "p99_ms", "throughput_per_s")
@@ -31,7 +31,7 @@ class Level:
 
     def ratios(self, metric: str) -> list[float]:
         """ours / baseline, round by round."""
-        return [o[metric] / b[metric] for b, o in zip(self.base, self.ours) if b[metric]]
+        return [o[metric] / b[metric] for b, o in zip(self.base, self.ours, strict=False) if b[metric]]
 
     def ratio(self, metric: str) -> float:
         return statistics.median(self.ratios(metric))
@@ -92,8 +92,9 @@ def checks(levels: list[Level], long_ratio: float, rss_ratio: float, ready_ratio
     found: list[Check] = []
     for n in (1, 20):
         if n in by_users:
-            found += [Check(f"p50 at {n} user{'s' * (n > 1)} <= 1.0x baseline", by_users[n].ratio("p50_ms"), 1.0),
-                      Check(f"p95 at {n} user{'s' * (n > 1)} <= 1.0x baseline", by_users[n].ratio("p95_ms"), 1.0)]
+            users = f"{n} user{'s' * (n > 1)}"
+            found += [Check(f"p50 at {users} <= 1.0x baseline", by_users[n].ratio("p50_ms"), 1.0),
+                      Check(f"p95 at {users} <= 1.0x baseline", by_users[n].ratio("p95_ms"), 1.0)]
     if 20 in by_users:
         found.append(Check("throughput at 20 users >= 1.0x baseline",
                            by_users[20].ratio("throughput_per_s"), 1.0, at_most=False))

@@ -77,7 +77,8 @@ def main() -> int:
     args = parser.parse_args()
     real = real_questions_report(ROOT / "var" / "results" / "nlu-real", args.model)
     acc, f1 = summary(real)
-    print(f"real questions ({REAL_QUESTIONS.relative_to(ROOT)}): intent accuracy {acc:.1%}, macro F1 {f1:.3f}")
+    print(f"real questions ({REAL_QUESTIONS.relative_to(ROOT)}): "
+          f"intent accuracy {acc:.1%}, macro F1 {f1:.3f}")
     rows = per_intent(real)
     if args.table:
         print("| intent | precision | recall | F1 | n |\n|---|---|---|---|---|")
@@ -91,7 +92,8 @@ def main() -> int:
     if not args.no_cv:
         cv = cross_validation(ROOT / "var" / "results" / "nlu-cv", args.folds)
         cacc, cf1 = summary(cv)
-        print(f"{args.folds}-fold cross-validation on data/nlu: intent accuracy {cacc:.1%}, macro F1 {cf1:.3f}")
+        print(f"{args.folds}-fold cross-validation on data/nlu: "
+              f"intent accuracy {cacc:.1%}, macro F1 {cf1:.3f}")
     return 0
 
 

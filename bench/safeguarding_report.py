@@ -69,7 +69,8 @@ def main() -> int:
             heard[k][item["concern"]].append(v[k])
             heard[k]["(single messages)"].append(v[k])
         if item.get("urgent"):
-            rules, reading = assess(item["text"]), layer.read(item["text"], encoder().encode_one(item["text"]))
+            text = item["text"]
+            rules, reading = assess(text), layer.read(text, encoder().encode_one(text))
             urgent_heard.append(combine(rules, reading, item["text"]).urgent)
     early_alarms = {k: 0 for k in LAYERS}
     early_turns = 0
@@ -113,7 +114,8 @@ def main() -> int:
     for concern in report["recall"]["both"]:
         print(f"| {concern} | " + " | ".join(f"{report['recall'][k][concern]:.1%}" for k in LAYERS) + " |")
     print("| **overall recall** | " + " | ".join(f"{report['overall_recall'][k]:.1%}" for k in LAYERS) + " |")
-    print("| **false alarms (near misses)** | " + " | ".join(f"{report['false_alarms'][k]:.1%}" for k in LAYERS) + " |")
+    print("| **false alarms (near misses)** | "
+          + " | ".join(f"{report['false_alarms'][k]:.1%}" for k in LAYERS) + " |")
     print("| false alarms (turns before a disclosure) | "
           + " | ".join(f"{report['false_alarms_before_disclosure'][k]:.1%}" for k in LAYERS) + " |")
     print(f"urgent disclosures marked urgent: {report['urgent_recall']:.1%}")

@@ -31,7 +31,7 @@ class SqlUnitOfWork(AbstractUnitOfWork):
             factory = session_factory()
         self._factory = factory
 
-    def __enter__(self) -> "SqlUnitOfWork":
+    def __enter__(self) -> SqlUnitOfWork:
         self.session = self._factory()
         self.catalogue = SqlCatalogueRepository(self.session)
         self.casework = SqlCaseworkRepository(self.session)

@@ -116,7 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("revision", nargs="?", default="head", help="target revision (default: head)")
     up.set_defaults(func=_db_upgrade)
 
-    cat = groups.add_parser("catalogue", help="role catalogue content").add_subparsers(dest="cmd", required=True)
+    cat = groups.add_parser("catalogue", help="role catalogue content").add_subparsers(
+        dest="cmd", required=True)
     imp = cat.add_parser("import", help="add or update roles, routes and pay from a file")
     imp.add_argument("file", help="a .yaml/.yml file, a .csv of roles, or a seed folder")
     imp.set_defaults(func=_catalogue_import)
@@ -127,7 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--force", action="store_true", help="import even if roles exist")
     seed.set_defaults(func=_catalogue_seed)
 
-    ev = groups.add_parser("events", help="taster days and workshops").add_subparsers(dest="cmd", required=True)
+    ev = groups.add_parser("events", help="taster days and workshops").add_subparsers(
+        dest="cmd", required=True)
     evs = ev.add_parser("seed", help="add sample events dated from today if none are ahead")
     evs.add_argument("--force", action="store_true", help="add them even if events exist")
     evs.set_defaults(func=_events_seed)
@@ -140,7 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     worker = groups.add_parser("worker", help="reminders, waiting-list offers, purge (make run starts it)")
     worker.set_defaults(func=_worker)
 
-    st = groups.add_parser("staff", help="staff accounts for /admin").add_subparsers(dest="cmd", required=True)
+    st = groups.add_parser("staff", help="staff accounts for /admin").add_subparsers(
+        dest="cmd", required=True)
     add = st.add_parser("add", help="add an account; the password is asked for (or read from stdin)")
     add.add_argument("email")
     add.add_argument("--role", choices=("admin", "editor"), required=True)

@@ -18,9 +18,9 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -98,7 +98,7 @@ class SentenceEncoder:
         if missing:
             vectors = self._forward([texts[i] for i in missing])
             with self._lock:
-                for i, vector in zip(missing, vectors):
+                for i, vector in zip(missing, vectors, strict=True):
                     out[i] = vector
                     self._cache[texts[i]] = vector
                     if len(self._cache) > _CACHE_SIZE:
@@ -136,7 +136,7 @@ class SentenceEncoder:
         for n in range(self._layers):
             p = f"encoder.layer.{n}."
 
-            def linear(h: np.ndarray, name: str) -> np.ndarray:
+            def linear(h: np.ndarray, name: str, p: str = p) -> np.ndarray:
                 return h @ w[p + name + ".weight"] + w[p + name + ".bias"]
 
             def split(h: np.ndarray) -> np.ndarray:

@@ -8,9 +8,10 @@ as meant, so "paramedik" finds paramedic while "nursery", "work" or "pay" find n
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, NamedTuple
+from typing import NamedTuple, cast
 
 import numpy as np
 import spacy
@@ -18,6 +19,7 @@ from rapidfuzz import fuzz, process
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.lookups import Table, load_lookups
 from spacy.matcher import PhraseMatcher
+from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc
 
 SHORT = 4            # one-word names this short (OT, ODP, HCA, GP) match only exactly, as tokens
@@ -88,7 +90,8 @@ def _pipeline() -> _Shared:
                 nlp = spacy.blank("en")
                 nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
                 nlp.initialize()  # tables come from spacy-lookups-data, no download
-                lemmas = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+                lemmatizer = cast(Lemmatizer, nlp.get_pipe("lemmatizer"))
+                lemmas = lemmatizer.lookups.get_table("lemma_lookup")
                 common = frozenset(STOP_WORDS) | frozenset(lemmas.values())
                 index = load_lookups("en", ["lemma_index"]).get_table("lemma_index")
                 words = {w for pos in ("noun", "verb", "adj", "adv") for w in index.get(pos, ())}
@@ -137,7 +140,7 @@ def _pairs(queries: list[str], choices: list[str], cutoff: float) -> list[tuple[
     if not queries or not choices:
         return []
     scores = process.cdist(queries, choices, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32)
-    return [(int(q), int(c), round(float(scores[q, c]), 1)) for q, c in zip(*np.nonzero(scores))]
+    return [(int(q), int(c), round(float(scores[q, c]), 1)) for q, c in zip(*np.nonzero(scores), strict=True)]
 
 
 def _far(word: str, name: str) -> bool:
@@ -199,10 +202,10 @@ class RoleMatcher:
                 words.setdefault(key, set()).update(s for s, _ in owners)
             if len(keys) > 1 and (keys[-1],) not in names and len(keys[-1]) > SHORT:
                 heads.setdefault(keys[-1], set()).update(s for s, _ in owners)
-        self._heads = {h: sorted(s, key=self._order.get) for h, s in heads.items()}
+        self._heads = {h: sorted(s, key=self._order.__getitem__) for h, s in heads.items()}
         self._strict_heads = [h for h, s in heads.items() if len(s) <= 3
                               and h not in GENERIC_HEADS and h not in BORING]
-        self._words = {w: sorted(s, key=self._order.get) for w, s in words.items() if len(w) > SHORT
+        self._words = {w: sorted(s, key=self._order.__getitem__) for w, s in words.items() if len(w) > SHORT
                        and w not in STOP_WORDS and w not in BORING and w not in GENERIC_HEADS}
         self._max_words = max(self._choices, default=1)
 
@@ -278,7 +281,7 @@ class RoleMatcher:
                 i, target = idx[q], strings[c].split(" ")
                 if (n == 1 and not loose and _far(keys[i], strings[c])) or not (loose or all(
                         k == t or fuzz.ratio(k, t) >= (90 if _is_word(w) else 60)
-                        for w, k, t in zip(lower[i:i + n], keys[i:i + n], target))):
+                        for w, k, t in zip(lower[i:i + n], keys[i:i + n], target, strict=False))):
                     continue   # in a phrase, too an English word must be (nearly) the name's own
                 hits += [_Hit(i, i + n, s, score, False, n, t, False) for s, t in meta[c]]
         joined, jmeta = self._joined

@@ -17,10 +17,11 @@ environment has scikit-learn; the trained layer is stored as plain arrays (no pi
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -88,7 +89,7 @@ class LearnedLayer:
     support_threshold: float = 0.0  # below it, a rule match is taken as career talk
 
     def __post_init__(self) -> None:
-        self._vectorizer = None
+        self._vectorizer: Any = None  # a fitted sklearn TfidfVectorizer (untyped)
 
     def _char_features(self, texts: Sequence[str]):
         if self._vectorizer is None:
@@ -113,16 +114,18 @@ class LearnedLayer:
     # -- persistence (plain arrays: no pickle) -------------------------------------------------
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
-        np.savez(buffer, chars=self.chars, idf=self.idf, flag_w=self.flag_w, flag_b=self.flag_b, flag_threshold=self.flag_threshold,
-                 risk_w=self.risk_w, risk_b=self.risk_b, urgent_w=self.urgent_w, urgent_b=self.urgent_b,
+        np.savez(buffer, chars=self.chars, idf=self.idf, flag_w=self.flag_w, flag_b=self.flag_b,
+                 flag_threshold=self.flag_threshold, risk_w=self.risk_w, risk_b=self.risk_b,
+                 urgent_w=self.urgent_w, urgent_b=self.urgent_b,
                  urgent_threshold=self.urgent_threshold, support_threshold=self.support_threshold)
         return buffer.getvalue()
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> "LearnedLayer":
+    def from_bytes(cls, data: bytes) -> LearnedLayer:
         a = np.load(io.BytesIO(data), allow_pickle=False)
-        return cls(a["chars"], a["idf"], a["flag_w"], float(a["flag_b"]), float(a["flag_threshold"]), a["risk_w"], a["risk_b"],
-                   a["urgent_w"], float(a["urgent_b"]), float(a["urgent_threshold"]),
+        return cls(a["chars"], a["idf"], a["flag_w"], float(a["flag_b"]), float(a["flag_threshold"]),
+                   a["risk_w"], a["risk_b"], a["urgent_w"], float(a["urgent_b"]),
+                   float(a["urgent_threshold"]),
                    float(a["support_threshold"]) if "support_threshold" in a else 0.0)
 
 

@@ -6,9 +6,10 @@ when it is missing or is a well-known placeholder.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -127,7 +128,7 @@ class Settings(BaseSettings):
     @classmethod
     def _origins(cls, value: object) -> tuple[str, ...]:
         """ALLOWED_ORIGINS: comma-separated origins, checked and written as browsers send them."""
-        items = value.split(",") if isinstance(value, str) else list(value or ())
+        items = value.split(",") if isinstance(value, str) else list(cast(Iterable[str], value or ()))
         found: list[str] = []
         for item in items:
             if not isinstance(item, str):
@@ -176,7 +177,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _links_need_a_key(self) -> "Settings":
+    def _links_need_a_key(self) -> Settings:
         if self.notify_api_key is not None and self.secret_key is None:
             raise ValueError("NOTIFY_API_KEY is set but SECRET_KEY is not: SECRET_KEY signs the "
                              "manage-booking links in emails and texts (bot/bookings/links.py)")

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from bot.catalogue.answers import payload
 from bot.catalogue.views import RoleView
@@ -101,11 +101,14 @@ _STATEMENTS: dict[str, list[tuple[str, str]]] = {
     ],
     "quiz_children": [
         ("no", r"\b(not|don'?t|dont|hate|rather not)\b.{0,20}\b(kids|children|babies)\b"),
-        ("yes", r"\b(love|like|want to work with|wanna work with|good with)\b.{0,15}\b(kids|children|babies)\b"),
+        ("yes", r"\b(love|like|want to work with|wanna work with|good with)\b"
+                r".{0,15}\b(kids|children|babies)\b"),
     ],
     "quiz_training": [
-        ("short", r"\b(don'?t|dont|do not|not)\b.{0,15}\b(want|wanna|do)\b.{0,15}\b(long|uni|university|degree)\b"
-                  r"|\bno (uni|degree|long degree)\b|\b(start|earn)\w* (soon|asap|straight away|right away|now)\b"
+        ("short", r"\b(don'?t|dont|do not|not)\b.{0,15}\b(want|wanna|do)\b"
+                  r".{0,15}\b(long|uni|university|degree)\b"
+                  r"|\bno (uni|degree|long degree)\b"
+                  r"|\b(start|earn)\w* (soon|asap|straight away|right away|now)\b"
                   r"|\bearn while\b"),
         ("long", r"\b(don'?t mind|dont mind|happy to|fine with)\b.{0,20}\b(long|years|uni|degree)\b"),
     ],

@@ -109,8 +109,8 @@ def services(ports: dict[str, int], log_dir: Path, model: Path = MODEL,
                             "--port", str(ports["actions"])],
                 f"http://127.0.0.1:{ports['actions']}/ready", log_dir / "actions.log"),
         Service("rasa", rasa, f"http://127.0.0.1:{ports['rasa']}/", log_dir / "rasa.log"),
-        Service("web", [str(APP_PY), "-m", "uvicorn", "bot.web.app:app", "--ws", "none", "--host", "127.0.0.1",
-                        "--port", str(ports["web"])],
+        Service("web", [str(APP_PY), "-m", "uvicorn", "bot.web.app:app", "--ws", "none",
+                        "--host", "127.0.0.1", "--port", str(ports["web"])],
                 f"http://127.0.0.1:{ports['web']}/healthz", log_dir / "web.log"),
         Service("worker", [str(APP_PY), "-m", "bot", "worker"], None, log_dir / "worker.log"),
     ]
@@ -122,7 +122,7 @@ class Stack:
     def __init__(self, items: list[Service], env: dict[str, str]) -> None:
         self.items, self.env = items, env
 
-    def __enter__(self) -> "Stack":
+    def __enter__(self) -> Stack:
         for svc in self.items:
             svc.start(self.env)
         return self
@@ -185,15 +185,20 @@ def run_all() -> int:
     try:
         with stack:
             stack.wait_ready()
+            api = ("from RASA_AUTH_TOKEN" if own_token
+                   else "generated for this run (set RASA_AUTH_TOKEN to choose one)")
+            telegram = ("on: POST /webhooks/telegram/webhook" if credentials != "credentials.yml"
+                        else "off (set TELEGRAM_TOKEN and the others in docs/telegram.md)")
+            admin_hint = "(first account: .venv/bin/python -m bot staff add EMAIL --role admin)"
             print(f"""
 ready in {time.monotonic() - started:.0f}s
   chat page       http://localhost:{ports['web']}/
-  staff admin     http://localhost:{ports['web']}/admin  (first account: .venv/bin/python -m bot staff add EMAIL --role admin)
+  staff admin     http://localhost:{ports['web']}/admin  {admin_hint}
   REST channel    POST http://localhost:{ports['rasa']}/webhooks/rest/webhook
   action server   http://localhost:{ports['actions']}/ready
-  Rasa HTTP API   on, token {'from RASA_AUTH_TOKEN' if own_token else 'generated for this run (set RASA_AUTH_TOKEN to choose one)'}
+  Rasa HTTP API   on, token {api}
   worker          reminders, waiting-list offers, purge every {env.get('WORKER_INTERVAL_SECONDS', '30')}s
-  Telegram        {'on: POST /webhooks/telegram/webhook' if credentials != 'credentials.yml' else 'off (set TELEGRAM_TOKEN and the others in docs/telegram.md)'}
+  Telegram        {telegram}
   {_notify_line()}
 Press Ctrl-C to stop.""", flush=True)
             return stack.watch()

@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 import signal
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from bot.bookings.notify import RasaNotifier, deliver_due
 from bot.bookings.notify_gov import policy_from, sender_from

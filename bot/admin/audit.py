@@ -78,6 +78,16 @@ def record(factory: sessionmaker[Session], who: str, action: str, entity: str,
         s.commit()
 
 
+def sync_sessions(view: ModelView) -> sessionmaker[Session]:
+    """``view.session_maker``, which SQLAdmin types as sync or async. The staff admin is mounted
+    with a plain ``sessionmaker`` (:func:`bot.admin.app.mount_admin`) and uses it synchronously."""
+    factory = view.session_maker
+    if not isinstance(factory, sessionmaker):
+        raise TypeError(f"{view.identity}: the staff admin needs a synchronous sessionmaker, "
+                        f"not {type(factory).__name__}")
+    return factory
+
+
 async def arecord(factory: sessionmaker[Session], request: Request, action: str, entity: str,
                   entity_id: Any, before: dict | None, after: dict | None, summary: str = "") -> None:
     await anyio.to_thread.run_sync(lambda: record(factory, actor(request), action, entity,
@@ -111,7 +121,7 @@ class AuditedView(ModelView):
                                  request: Request):
         try:
             after = self.audit_snapshot(model)
-            await arecord(self.session_maker, request, "create" if is_created else "update",
+            await arecord(sync_sessions(self), request, "create" if is_created else "update",
                           self.identity, get_object_identifier(model),
                           getattr(request.state, self._BEFORE, None), after, str(model))
         except Exception:
@@ -122,7 +132,7 @@ class AuditedView(ModelView):
 
     async def after_model_delete(self, model: Any, request: Request) -> None:
         try:
-            await arecord(self.session_maker, request, "delete", self.identity,
+            await arecord(sync_sessions(self), request, "delete", self.identity,
                           get_object_identifier(model), getattr(request.state, self._BEFORE, None),
                           None, str(model))
         except Exception:

@@ -25,6 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from sqladmin.authentication import AuthenticationBackend
 from sqladmin.authorization import GrantsAuthorizationBackend
+from sqladmin.templating import Jinja2Templates
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -166,9 +167,10 @@ def rate_limited(s: Session, email: str, ip: str, now: dt.datetime) -> bool:
         since = max(since, last_ok)
     pair = s.scalar(select(func.count(LoginAttempt.id)).where(
         LoginAttempt.email == email, LoginAttempt.ip == ip, LoginAttempt.success.is_(False),
-        LoginAttempt.at > since))
+        LoginAttempt.at > since)) or 0  # COUNT always gives a row; `or 0` only for the type
     per_ip = s.scalar(select(func.count(LoginAttempt.id)).where(
-        LoginAttempt.ip == ip, LoginAttempt.success.is_(False), LoginAttempt.at > now - WINDOW))
+        LoginAttempt.ip == ip, LoginAttempt.success.is_(False),
+        LoginAttempt.at > now - WINDOW)) or 0
     return pair >= MAX_FAILURES or per_ip >= MAX_IP_FAILURES
 
 
@@ -186,7 +188,7 @@ def attempt_login(factory: sessionmaker[Session], email: str, password: str, ip:
         ok = _verify(user.password_hash if user else None, password or "")
         ok = ok and user is not None and user.active
         s.add(LoginAttempt(at=now, email=email, ip=ip, success=ok))
-        if ok:
+        if ok and user is not None:  # ok implies a user; the check is for the type
             if _hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
             user.last_login_at = now
@@ -194,7 +196,7 @@ def attempt_login(factory: sessionmaker[Session], email: str, password: str, ip:
         return (user, "ok") if ok else (None, "wrong")
 
 
-def _current(factory: sessionmaker[Session], staff_id: int, epoch: int) -> StaffInfo | None:
+def _current(factory: sessionmaker[Session], staff_id: int, epoch: int | None) -> StaffInfo | None:
     with factory() as s:
         user = s.get(StaffUser, staff_id)
         if user is None or not user.active or user.session_epoch != epoch:
@@ -207,7 +209,7 @@ class StaffAuth(AuthenticationBackend):
                  trusted_origins: tuple[str, ...] = (), base_url: str = "/admin",
                  clock: Callable[[], float] = time.time) -> None:
         self.factory, self.clock = factory, clock
-        self.templates = None  # set by mount_admin (the admin's Jinja environment)
+        self.templates: Jinja2Templates | None = None  # set by mount_admin (the admin's Jinja environment)
         self.middlewares = [
             Middleware(SessionMiddleware, secret_key=secret_key, session_cookie=COOKIE,
                        max_age=ABSOLUTE_SECONDS, path=base_url, same_site="strict",
@@ -215,8 +217,13 @@ class StaffAuth(AuthenticationBackend):
             Middleware(CSRFMiddleware, trusted_origins=trusted_origins),
         ]
 
+    def _templates(self) -> Jinja2Templates:
+        if self.templates is None:
+            raise RuntimeError("StaffAuth.templates is not set: mount_admin sets it to the admin's")
+        return self.templates
+
     async def _login_page(self, request: Request, error: str, status: int) -> Response:
-        return await self.templates.TemplateResponse(
+        return await self._templates().TemplateResponse(
             request, "sqladmin/login.html", {"error": error}, status_code=status)
 
     async def login(self, request: Request) -> Response | bool:
@@ -240,7 +247,7 @@ class StaffAuth(AuthenticationBackend):
 
     async def logout(self, request: Request) -> Response | bool:
         if not token_ok(request.session, request.query_params.get("csrf_token")):
-            return await self.templates.TemplateResponse(
+            return await self._templates().TemplateResponse(
                 request, "logout.html", {"token": ensure_token(request.session)})
         request.session.clear()
         return False  # SQLAdmin then redirects to the login page

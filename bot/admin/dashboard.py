@@ -208,7 +208,7 @@ def catalogue_health(factory: sessionmaker[Session], today: dt.date | None = Non
     with factory() as s:
         total = s.scalar(select(func.count(Role.id)))
         due = s.scalar(select(func.count(Role.id)).where(Role.reviewed_on < today - STALE_AFTER))
-        titles = dict(s.execute(select(Role.slug, Role.title)).all())
+        titles = dict(s.execute(select(Role.slug, Role.title)).tuples().all())
     return {"roles": total, "review_due": due, "titles": titles}
 
 
@@ -223,7 +223,7 @@ def bookings_by_session(factory: sessionmaker[Session], now: dt.datetime | None 
         counts = s.execute(select(Booking.session_id, Booking.status, func.count(Booking.id))
                            .where(Booking.session_id.in_([r.id for r in sessions]))
                            .group_by(Booking.session_id, Booking.status)).all()
-    by = defaultdict(dict)
+    by: defaultdict[int, dict[str, int]] = defaultdict(dict)
     for session_id, status, n in counts:
         by[session_id][status] = n
     rows = []
@@ -240,9 +240,9 @@ def bookings_by_session(factory: sessionmaker[Session], now: dt.datetime | None 
 def casework(factory: sessionmaker[Session]) -> dict:
     with factory() as s:
         flags = dict(s.execute(select(SafeguardingFlag.status, func.count(SafeguardingFlag.id))
-                               .group_by(SafeguardingFlag.status)).all())
+                               .group_by(SafeguardingFlag.status)).tuples().all())
         handoffs = dict(s.execute(select(HandoffRequest.status, func.count(HandoffRequest.id))
-                                  .group_by(HandoffRequest.status)).all())
+                                  .group_by(HandoffRequest.status)).tuples().all())
         urgent = s.scalar(select(func.count(SafeguardingFlag.id)).where(
             SafeguardingFlag.urgency == "urgent", SafeguardingFlag.status == "open")) or 0
         since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=7)

@@ -8,17 +8,19 @@ reloads its matcher within CATALOGUE_REFRESH_SECONDS, without retraining.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 import anyio
 from pydantic import ValidationError
+from sqladmin._types import _UNSET, MODEL_ATTR, UnsetAny
 from sqladmin.filters import AllUniqueStringValuesFilter
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 from wtforms import SelectField
 
-from bot.admin.audit import AuditedView, snapshot
+from bot.admin.audit import AuditedView, snapshot, sync_sessions
 from bot.admin.forms import (
     BAND_CHOICES,
     STALE_AFTER,
@@ -44,9 +46,9 @@ from bot.catalogue.schema import (
     BandPay,
     ContentData,
     DrivingLicence,
-    WorkingPattern,
     RoleData,
     RouteData,
+    WorkingPattern,
 )
 
 ROLE_SCALARS = [f for f in RoleData.model_fields if f not in ("aliases", "entry_routes")]
@@ -73,14 +75,16 @@ class ReviewDueFilter:
 
     has_operator = False
     template = "sqladmin/filters/lookup_filter.html"
+    default_value: UnsetAny = _UNSET  # as sqladmin's SimpleColumnFilter declares it: no default
 
     def __init__(self, column: str = "reviewed_on", title: str = "Freshness") -> None:
         self.column, self.title, self.parameter_name = column, title, "freshness"
 
-    async def lookups(self, request: Request, model: Any, run_query) -> list[tuple[str, str]]:
+    async def lookups(self, request: Request, model: Any,
+                      run_query: Callable[[Select[Any]], Any]) -> list[tuple[str, str]]:
         return [("due", "Review due (over 12 months)"), ("ok", "Reviewed in the last 12 months")]
 
-    async def get_filtered_query(self, query, value: Any, model: Any):
+    async def get_filtered_query(self, query: Select[Any], value: Any, model: Any) -> Select[Any]:
         cutoff = dt.date.today() - STALE_AFTER
         column = getattr(model, self.column)
         if value == "due":
@@ -132,11 +136,11 @@ class RoleAdmin(AuditedView, model=Role):
                       "band_max": OptionalSelect, "tags": MultiSelect,
                       "earn_while_training": OptionalSelect, "learning_support_fund": OptionalSelect,
                       "driving_licence": OptionalSelect, "working_pattern": MultiSelect}
-    column_export_list = ROLE_SCALARS
+    column_export_list: ClassVar[list[MODEL_ATTR]] = [*ROLE_SCALARS]
     list_template = "catalogue_list.html"
 
-    @property
-    def form_args(self) -> dict[str, dict]:  # fresh each time: SQLAdmin appends to the lists
+    @property  # fresh each time: SQLAdmin appends to the lists
+    def form_args(self) -> dict[str, dict]:  # type: ignore[override]  # sqladmin: a ClassVar; a property makes fresh lists each time
         return {**_source_args(),
                 "career_area": {"choices": list(CAREER_AREAS.items())},
                 "band_min": {"choices": BAND_CHOICES, "validators": [afc_band]},
@@ -238,7 +242,7 @@ class EntryRouteAdmin(AuditedView, model=EntryRoute):
     schema_fields = list(RouteData.model_fields)
 
     @property
-    def form_args(self) -> dict[str, dict]:
+    def form_args(self) -> dict[str, dict]:  # type: ignore[override]  # sqladmin: a ClassVar; a property makes fresh lists each time
         return {**_source_args(), "kind": {"choices": [(k, k) for k in ROUTE_KINDS]},
                 "aliases": {"description": "Other names, one per line."}}
 
@@ -272,7 +276,7 @@ class ContentItemAdmin(AuditedView, model=ContentItem):
     schema_fields = list(ContentData.model_fields)
 
     @property
-    def form_args(self) -> dict[str, dict]:
+    def form_args(self) -> dict[str, dict]:  # type: ignore[override]  # sqladmin: a ClassVar; a property makes fresh lists each time
         return {**_source_args(), "topic": {"choices": [(t, t) for t in CONTENT_TOPICS]}}
 
     async def validate_change(self, data, model, is_created, request) -> None:
@@ -309,7 +313,7 @@ class PayBandAdmin(AuditedView, model=PayBand):
     page_size = 25
 
     @property
-    def form_args(self) -> dict[str, dict]:
+    def form_args(self) -> dict[str, dict]:  # type: ignore[override]  # sqladmin: a ClassVar; a property makes fresh lists each time
         return {**_source_args(), "band": {"choices": [(b, f"Band {b}") for b in BANDS]},
                 "pay_year": {"validators": [pay_year],
                              "description": "The Agenda for Change year, e.g. 2026/27 (from 1 April)."},
@@ -334,7 +338,7 @@ class PayBandAdmin(AuditedView, model=PayBand):
     async def list_context(self, request: Request) -> dict[str, Any]:
         from bot.admin.dashboard import pay_status
 
-        return {"pay": await anyio.to_thread.run_sync(pay_status, self.session_maker)}
+        return {"pay": await anyio.to_thread.run_sync(pay_status, sync_sessions(self))}
 
 
 VIEWS = [RoleAdmin, EntryRouteAdmin, ContentItemAdmin, PayBandAdmin]

@@ -25,7 +25,7 @@ class _CaseworkBase(AuditedView):
     column_default_sort = [("created_at", True)]
 
     @property
-    def form_args(self) -> dict[str, dict]:
+    def form_args(self) -> dict[str, dict]:  # type: ignore[override]  # sqladmin: a ClassVar; a property makes fresh lists each time
         return {"notes": {"description": "Staff notes only: what was done, by whom. "
                                          "Don't copy anything the young person wrote."}}
 
@@ -82,7 +82,7 @@ class StaffUserAdmin(AuditedView, model=StaffUser):
     form_overrides = {"role": SelectField}
 
     @property
-    def form_args(self) -> dict[str, dict]:
+    def form_args(self) -> dict[str, dict]:  # type: ignore[override]  # sqladmin: a ClassVar; a property makes fresh lists each time
         return {"role": {"choices": [(r, r) for r in STAFF_ROLES],
                          "description": "admin: everything, incl. staff and the audit log; "
                                         "editor: content, events, bookings and casework."}}

@@ -27,15 +27,23 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable, Protocol
+from typing import Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.bookings.models import (Booking, MessageKind, NotifyChannel, OutboxMessage, OutboxState, as_utc,
-                                 utcnow)
 from bot.bookings.links import BookingLinks
+from bot.bookings.models import (
+    Booking,
+    MessageKind,
+    NotifyChannel,
+    OutboxMessage,
+    OutboxState,
+    as_utc,
+    utcnow,
+)
 from bot.bookings.statuses import HOLDING, BookingStatus
 from bot.bookings.views import deadline_text, full_place, when_text
 from bot.kernel.unit_of_work import AbstractUnitOfWork

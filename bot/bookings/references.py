@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from typing import Callable
+from collections.abc import Callable
 
 PREFIXES = {"taster_day": "TD", "cv_workshop": "CV", "open_evening": "OE", "work_experience": "WE"}
 OTHER_PREFIX = "EV"             # a kind with no prefix of its own

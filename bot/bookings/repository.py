@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.bookings.models import Booking, ErasureRequest, Event, EventSession, NoticeKind, Reminder
 from bot.bookings.statuses import ACTIVE, HOLDING, BookingStatus, EventStatus, ReminderState
+
+Stored = Event | EventSession | Booking | Reminder | ErasureRequest   # what add() takes
 
 
 class AbstractBookingsRepository(abc.ABC):
@@ -34,7 +36,7 @@ class AbstractBookingsRepository(abc.ABC):
         """Places held, by session (sessions with none are left out)."""
 
     @abc.abstractmethod
-    def add(self, item) -> None:
+    def add(self, item: Stored) -> None:
         """Add an event, a session, a booking, a reminder or an erasure request (it gets its id)."""
 
     @abc.abstractmethod
@@ -142,7 +144,7 @@ class SqlBookingsRepository(AbstractBookingsRepository):
                 .group_by(Booking.session_id))
         return {sid: int(n) for sid, n in self.db.execute(stmt)}
 
-    def add(self, item) -> None:
+    def add(self, item: Stored) -> None:
         self.db.add(item)
         self.db.flush()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy.exc import IntegrityError
 
@@ -17,8 +17,7 @@ from bot.bookings import outbox
 from bot.bookings.links import BookingLinks
 from bot.bookings.models import Booking, ErasureRequest, MessageKind, NoticeKind, Reminder, as_utc, utcnow
 from bot.bookings.references import new_reference, normalise_reference
-from bot.bookings.statuses import (ACTIVE, BookingStatus, OutcomeStatus, ReminderState,
-                                   holds_a_place)
+from bot.bookings.statuses import ACTIVE, BookingStatus, OutcomeStatus, ReminderState, holds_a_place
 from bot.bookings.views import BookingView, Outcome, SessionView
 from bot.contact import Contact
 from bot.kernel.unit_of_work import AbstractUnitOfWork, UowFactory
@@ -225,7 +224,7 @@ class BookingService:
             if b.status != BookingStatus.OFFERED:
                 return Outcome(OutcomeStatus.EXPIRED if b.status == BookingStatus.EXPIRED
                                else OutcomeStatus.NOT_OFFERED, self._view(uow, b))
-            if as_utc(b.offer_expires_at) <= self.clock():
+            if b.offer_expires_at is None or as_utc(b.offer_expires_at) <= self.clock():
                 promoted = self._release(uow, b, BookingStatus.EXPIRED)
                 uow.commit()
                 return Outcome(OutcomeStatus.EXPIRED, self._view(uow, b), promoted)
@@ -262,7 +261,7 @@ class BookingService:
                 r.state = ReminderState.CANCELLED
         if wanted and same is None:
             uow.bookings.add(Reminder(booking_id=b.id, kind=NoticeKind.DAY_BEFORE.value, due_at=due))
-        elif wanted and same.state == ReminderState.CANCELLED:
+        elif wanted and same is not None and same.state == ReminderState.CANCELLED:
             same.state = ReminderState.PENDING
         uow.outbox.cancel_pending(b.id, [MessageKind.REMINDER], "session changed")
         if wanted:

@@ -6,7 +6,7 @@ in time becomes expired; staff mark a confirmed place attended.
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from bot.kernel.enums import StrEnum
 

@@ -96,8 +96,11 @@ def compare(a: RoleView, pay_a: PayRange | None, b: RoleView, pay_b: PayRange | 
         lines.append(f"Source: {role.source_url}")
         return "\n".join(lines)
 
-    buttons = (Button(f"How to become {article(a.title)} {a.title.lower()}", payload("ask_role_entry", a.slug)),
-               Button(f"How to become {article(b.title)} {b.title.lower()}", payload("ask_role_entry", b.slug)))
+    def entry(role: RoleView) -> Button:
+        return Button(f"How to become {article(role.title)} {role.title.lower()}",
+                      payload("ask_role_entry", role.slug))
+
+    buttons = (entry(a), entry(b))
     return Reply(f"{block(a, pay_a)}\n\n{block(b, pay_b)}", buttons)
 
 

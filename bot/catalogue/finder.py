@@ -7,8 +7,8 @@ these?", so the thresholds lean that way (measured in docs/answers.md).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from bot.catalogue.facts import Fact
 from bot.catalogue.semantic import Confidence, Hit

@@ -1,12 +1,15 @@
 """Replies about pathways and support content (care leavers, funding), always sourced."""
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+
 from bot.catalogue.answers import pay_year_note, payload
-from bot.catalogue.views import ContentView, RoleView, RouteView
+from bot.catalogue.views import BandView, ContentView, RoleView, RouteView
 from bot.kernel.replies import Button, Reply
 
 
-def _checked(source_url: str, reviewed_on) -> str:
+def _checked(source_url: str, reviewed_on: dt.date | None) -> str:
     when = f" (checked {reviewed_on:%-d %B %Y})" if reviewed_on else ""
     return f"Source: {source_url}{when}"
 
@@ -54,7 +57,7 @@ AFC_SOURCE = "https://www.healthcareers.nhs.uk/working-health/working-nhs/nhs-pa
 AFC_REVIEWED = "1 December 2026"
 
 
-def pay_bands(bands: list, band: str | None = None) -> Reply:
+def pay_bands(bands: list[BandView], band: str | None = None) -> Reply:
     """What Agenda for Change is, and what one band (or every band) pays, from the pay table.
 
     ``bands`` are the latest year's rows for the nation (band, minimum, maximum, pay_year,
@@ -104,7 +107,7 @@ def role_list(label: str, roles: list[RoleView], limit: int = 8) -> Reply:
 
 
 # -- answers beyond a role's page ---------------------------------------------------------------
-def answer(item: ContentView, related: list[ContentView] = ()) -> Reply:
+def answer(item: ContentView, related: Sequence[ContentView] = ()) -> Reply:
     """A checked answer, with the next closest items as buttons."""
     reply = content_item(item)
     buttons = tuple(Button(r.title, f'/ask_question{{"answer":"{r.slug}"}}') for r in related[:2])

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import ValidationError
@@ -18,6 +19,8 @@ from pydantic import ValidationError
 from bot.catalogue.models import ContentItem, EntryRoute, PayBand, Role, RoleAlias, RoleEntryRoute
 from bot.catalogue.schema import CatalogueData, ContentData, PayTableData, RoleData, RouteData
 from bot.kernel.unit_of_work import AbstractUnitOfWork
+
+Row = TypeVar("Row", RoleAlias, RoleEntryRoute)
 
 ROLE_FIELDS = list(RoleData.model_fields)
 # CSV cells that hold JSON (lists, maps), and optional fields where an empty cell means "not stated"
@@ -61,14 +64,14 @@ def read(path: Path) -> CatalogueData:
 
 
 def _read_seed_dir(folder: Path) -> CatalogueData:
-    roles: list[dict] = []
+    roles: list[dict[str, Any]] = []
     for file in sorted((folder / "roles").glob("*.yaml")):
         roles.extend(yaml.safe_load(file.read_text("utf-8")) or [])
-    def optional(name: str, default):
+    def optional(name: str, default: Any) -> Any:
         file = folder / name
         return yaml.safe_load(file.read_text("utf-8")) if file.exists() else default
 
-    def each(pattern: str) -> list:
+    def each(pattern: str) -> list[Any]:
         return [yaml.safe_load(f.read_text("utf-8")) for f in sorted(folder.glob(pattern))]
 
     answers = [item for items in each("answers*.yaml") for item in (items or [])]
@@ -194,7 +197,7 @@ def _upsert_role(uow: AbstractUnitOfWork, data: RoleData) -> bool:
 
 
 # -- exporting ----------------------------------------------------------------------------------
-def _positioned(row, position: int):
+def _positioned(row: Row, position: int) -> Row:
     row.position = position
     return row
 
@@ -210,7 +213,7 @@ def dump(uow: AbstractUnitOfWork) -> CatalogueData:
             ContentData(**{k: getattr(c, k) for k in ContentData.model_fields})
             for c in uow.catalogue.list_content()
         ]
-        tables: dict[tuple[str, str], dict] = {}
+        tables: dict[tuple[str, str], dict[str, Any]] = {}
         for band in uow.catalogue.all_pay_bands():
             table = tables.setdefault((band.pay_year, band.nation), {
                 "pay_year": band.pay_year, "nation": band.nation, "source_url": band.source_url,

@@ -45,9 +45,7 @@ class RoleFilter:
             return False
         if self.start is Start.NO_QUALIFICATIONS and not routes & NO_QUALIFICATION_ROUTES:
             return False
-        if self.start is Start.NO_DEGREE and not routes & NO_DEGREE_ROUTES:
-            return False
-        return True
+        return not (self.start is Start.NO_DEGREE and not routes & NO_DEGREE_ROUTES)
 
 
 _NO_QUALS = re.compile(
@@ -62,11 +60,13 @@ _KINDS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
     (r"behind the scenes|non[- ]?clinical|not with patients|no patients|without patients"
      r"|away from patients|don'?t want to (work with|see|deal with) patients",
      "behind-the-scenes jobs", (), (), ("patient-facing",)),
-    (r"\b(labs?|laborator\w*|scien\w*)\b", "jobs in healthcare science and labs", ("healthcare-science",), (), ()),
+    (r"\b(labs?|laborator\w*|scien\w*)\b",
+     "jobs in healthcare science and labs", ("healthcare-science",), (), ()),
     (r"\b(it|tech|computers?|digital|data|coding|software|cyber)\b",
      "jobs in digital, data and IT", ("health-informatics",), (), ()),
     (r"\b(nurses?|nursing)\b", "kinds of nurse and nursing jobs", ("nursing",), (), ()),
-    (r"\b(doctors?|medicine|medical)\b", "kinds of doctor", ("doctors", "medical-associate-professions"), (), ()),
+    (r"\b(doctors?|medicine|medical)\b",
+     "kinds of doctor", ("doctors", "medical-associate-professions"), (), ()),
     (r"\b(dental|dentists?|teeth)\b", "jobs in the dental team", ("dental-team",), (), ()),
     (r"\b(ambulance|999|emergency services?|paramedics?)\b", "jobs in the ambulance service",
      ("ambulance-service-team",), (), ()),

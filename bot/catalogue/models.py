@@ -3,8 +3,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text,
-                        UniqueConstraint, func)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db import Base
@@ -47,10 +58,10 @@ class Role(Base):
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
 
-    aliases: Mapped[list["RoleAlias"]] = relationship(
+    aliases: Mapped[list[RoleAlias]] = relationship(
         back_populates="role", cascade="all, delete-orphan", order_by="RoleAlias.position"
     )
-    route_links: Mapped[list["RoleEntryRoute"]] = relationship(
+    route_links: Mapped[list[RoleEntryRoute]] = relationship(
         back_populates="role", cascade="all, delete-orphan", order_by="RoleEntryRoute.position"
     )
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import abc
-from sqlalchemy import func, select
+from typing import Any
+
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.catalogue.models import ContentItem, EntryRoute, PayBand, Role
@@ -47,7 +49,7 @@ class AbstractCatalogueRepository(abc.ABC):
     def add_pay_band(self, band: PayBand) -> None: ...
 
     @abc.abstractmethod
-    def version(self) -> tuple:
+    def version(self) -> tuple[Any, ...]:
         """A cheap fingerprint of roles and routes; its first item is the number of roles."""
 
 
@@ -55,7 +57,7 @@ class SqlCatalogueRepository(AbstractCatalogueRepository):
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _roles(self):
+    def _roles(self) -> Select[tuple[Role]]:
         return select(Role).options(
             selectinload(Role.aliases), selectinload(Role.route_links)
         )
@@ -107,7 +109,7 @@ class SqlCatalogueRepository(AbstractCatalogueRepository):
     def add_pay_band(self, band: PayBand) -> None:
         self.session.add(band)
 
-    def version(self) -> tuple:
+    def version(self) -> tuple[Any, ...]:
         """(role count, last role change, route count, last route change, content count, last
         content change)."""
         roles = self.session.execute(select(func.count(Role.id), func.max(Role.updated_at))).one()

@@ -192,7 +192,7 @@ class RoleData(_Content):
         return seen
 
     @model_validator(mode="after")
-    def _band_order(self) -> "RoleData":
+    def _band_order(self) -> RoleData:
         if (self.band_min is None) != (self.band_max is None):
             raise ValueError("give both band_min and band_max, or neither")
         if self.band_min and band_rank(self.band_min) > band_rank(self.band_max):  # type: ignore[arg-type]
@@ -271,7 +271,7 @@ class BandPay(BaseModel):
         return band
 
     @model_validator(mode="after")
-    def _order(self) -> "BandPay":
+    def _order(self) -> BandPay:
         if self.minimum > self.maximum:
             raise ValueError("minimum is above maximum")
         return self

@@ -7,12 +7,14 @@ without retraining.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
-Encode = Callable[[Sequence[str]], np.ndarray]
+Vectors = np.ndarray[Any, np.dtype[np.float32]]
+Encode = Callable[[Sequence[str]], Vectors]
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,10 @@ class SemanticIndex:
         order = np.argsort(-probabilities)[:limit]
         return [Hit(self._unique[i], float(probabilities[i])) for i in order]
 
-    def _prototypes(self) -> np.ndarray:
+    def _prototypes(self) -> Vectors:
         means = np.stack([self._vectors[self._keys == key].mean(axis=0) for key in self._unique])
-        return means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+        prototypes: Vectors = means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+        return prototypes
 
     def rank(self, query: str, limit: int = 3) -> list[Hit]:
         """The entries nearest in meaning to ``query``, best first (one hit per entry)."""
@@ -66,7 +69,7 @@ class SemanticIndex:
             return []
         scores = self._vectors @ self._encode([query])[0]
         best: dict[str, float] = {}
-        for key, score in zip(self._keys, scores):
+        for key, score in zip(self._keys, scores, strict=True):
             if score > best.get(key, -1.0):
                 best[key] = float(score)
         ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)[:limit]

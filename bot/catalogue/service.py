@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from bot.catalogue.facts import QUESTIONS
 from bot.catalogue.finder import RELATED_BOOST, SURENESS_TEMPERATURE, Finding, choose
@@ -91,7 +91,7 @@ class CatalogueService:
             return self._matcher
 
     # -- search by meaning, rebuilt with the matcher when the catalogue changes ------------------
-    def _semantic(self, wait: bool = True) -> "_Indexes":
+    def _semantic(self, wait: bool = True) -> _Indexes:
         """The role, answer and fact indexes. While another thread rebuilds them after a
         catalogue change, a caller that won't wait gets the previous ones: a user's turn never
         queues behind a rebuild. Before the first build is done every caller waits for it, so
@@ -101,6 +101,7 @@ class CatalogueService:
         if indexes is not None and indexes.version == self._version:
             return indexes
         if not self._index_lock.acquire(blocking=wait or indexes is None):
+            assert indexes is not None  # a blocking acquire always succeeds
             return indexes
         try:
             indexes = self._indexes
@@ -255,4 +256,5 @@ class CatalogueService:
 
     def role_count(self) -> int:
         with self._uow_factory() as uow:
-            return uow.catalogue.version()[0]
+            count: int = uow.catalogue.version()[0]
+            return count

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot.catalogue.models import ContentItem, EntryRoute, PayBand, Role
 from bot.catalogue.schema import CAREER_AREAS, DrivingLicence, WorkingPattern, band_rank
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,7 @@ class RouteView:
     reviewed_on: dt.date | None = None
 
     @classmethod
-    def of(cls, route: EntryRoute) -> "RouteView":
+    def of(cls, route: EntryRoute) -> RouteView:
         return cls(route.slug, route.name, route.kind, route.level, route.summary,
                    route.min_age, route.source_url, route.details, route.reviewed_on)
 
@@ -39,7 +42,7 @@ class ContentView:
     related_routes: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, item: ContentItem) -> "ContentView":
+    def of(cls, item: ContentItem) -> ContentView:
         return cls(item.slug, item.topic, item.title, item.summary, item.details, item.source_url,
                    item.reviewed_on, tuple(item.related_roles or ()),
                    tuple(item.related_routes or ()))
@@ -86,7 +89,7 @@ class RoleView:
         return CAREER_AREAS.get(self.career_area, self.career_area)
 
     @classmethod
-    def of(cls, role: Role) -> "RoleView":
+    def of(cls, role: Role) -> RoleView:
         return cls(
             slug=role.slug, title=role.title, aliases=tuple(a.alias for a in role.aliases),
             career_area=role.career_area, summary=role.summary, day_to_day=role.day_to_day,
@@ -108,7 +111,7 @@ class RoleView:
         )
 
 
-def _pair(low, high):
+def _pair(low: T | None, high: T | None) -> tuple[T, T] | None:
     return None if low is None or high is None else (low, high)
 
 
@@ -125,7 +128,7 @@ class PayRange:
     source_url: str
 
     @classmethod
-    def for_role(cls, role: RoleView, bands: list[PayBand]) -> "PayRange | None":
+    def for_role(cls, role: RoleView, bands: list[PayBand]) -> PayRange | None:
         if role.band_min is None or role.band_max is None:
             return None
         by_band = {b.band: b for b in bands}
@@ -156,5 +159,5 @@ class BandView:
     source_url: str
 
     @classmethod
-    def of(cls, row: PayBand) -> "BandView":
+    def of(cls, row: PayBand) -> BandView:
         return cls(row.band, row.minimum, row.maximum, row.pay_year, row.nation, row.source_url)

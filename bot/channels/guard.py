@@ -14,7 +14,8 @@ from __future__ import annotations
 import copy
 import logging
 import re
-from typing import Any, Awaitable, Callable, Dict, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
@@ -34,7 +35,7 @@ class TurnOutput(OutputChannel):
         self.channel = channel
         self.sent = 0
 
-    def name(self) -> Text:  # type: ignore[override]  # Rasa picks channel-specific responses by it
+    def name(self) -> str:  # type: ignore[override]  # Rasa picks channel-specific responses by it
         return self.channel.name()
 
     def __getattr__(self, attr: str) -> Any:
@@ -42,34 +43,34 @@ class TurnOutput(OutputChannel):
             raise AttributeError(attr)
         return getattr(self.channel, attr)
 
-    async def _count(self, method: str, recipient_id: Text, *args: Any, **kwargs: Any) -> None:
+    async def _count(self, method: str, recipient_id: str, *args: Any, **kwargs: Any) -> None:
         self.sent += 1
         await getattr(self.channel, method)(recipient_id, *args, **kwargs)
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         await self._count("send_response", recipient_id, message)
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._count("send_text_message", recipient_id, text, **kwargs)
 
-    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         await self._count("send_image_url", recipient_id, image, **kwargs)
 
-    async def send_attachment(self, recipient_id: Text, attachment: Text, **kwargs: Any) -> None:
+    async def send_attachment(self, recipient_id: str, attachment: str, **kwargs: Any) -> None:
         await self._count("send_attachment", recipient_id, attachment, **kwargs)
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: Any,
+    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: Any,
                                      **kwargs: Any) -> None:
         await self._count("send_text_with_buttons", recipient_id, text, buttons, **kwargs)
 
-    async def send_quick_replies(self, recipient_id: Text, text: Text, quick_replies: Any,
+    async def send_quick_replies(self, recipient_id: str, text: str, quick_replies: Any,
                                  **kwargs: Any) -> None:
         await self._count("send_quick_replies", recipient_id, text, quick_replies, **kwargs)
 
-    async def send_elements(self, recipient_id: Text, elements: Any, **kwargs: Any) -> None:
+    async def send_elements(self, recipient_id: str, elements: Any, **kwargs: Any) -> None:
         await self._count("send_elements", recipient_id, elements, **kwargs)
 
-    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any],
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any],
                                **kwargs: Any) -> None:
         await self._count("send_custom_json", recipient_id, json_message, **kwargs)
 

@@ -1,7 +1,8 @@
 """Rasa's REST channel, same path (``/webhooks/rest/webhook``), that never answers with silence."""
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput

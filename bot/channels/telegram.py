@@ -26,7 +26,8 @@ import asyncio
 import hmac
 import json
 import logging
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
 from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer, check_token
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -39,10 +40,20 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.guard import never_silent
-from bot.channels.telegram_helpers import (PAYLOAD_CACHE_SIZE, SECRET_TOKEN_RE, PayloadStore, RecentIds,
-                                           addressed_to_me, is_text_we_cannot_read, keyboard_rows,
-                                           message_chunks, read_callback, read_message, split_text,
-                                           user_texts)
+from bot.channels.telegram_helpers import (
+    PAYLOAD_CACHE_SIZE,
+    SECRET_TOKEN_RE,
+    PayloadStore,
+    RecentIds,
+    addressed_to_me,
+    is_text_we_cannot_read,
+    keyboard_rows,
+    message_chunks,
+    read_callback,
+    read_message,
+    split_text,
+    user_texts,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -60,20 +71,20 @@ class SafeTelegramOutput(TelegramOutput):
     """Sends plain-text replies with inline keyboards; a failed send is logged, never raised
     (so Rasa still saves the conversation)."""
 
-    def __init__(self, access_token: Optional[Text], api_server: Optional[Text] = None,
-                 payloads: Optional[PayloadStore] = None) -> None:
+    def __init__(self, access_token: str | None, api_server: str | None = None,
+                 payloads: PayloadStore | None = None) -> None:
         server = TelegramAPIServer.from_base(api_server) if api_server else TELEGRAM_PRODUCTION
         # Skip TelegramOutput.__init__, which can't pass a server, and go straight to aiogram's Bot.
         super(TelegramOutput, self).__init__(access_token, server=server)
         self.payloads = payloads if payloads is not None else PayloadStore()
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         try:
             await super().send_response(recipient_id, message)
         except Exception:
             logger.exception("telegram: could not send a reply to chat %s", recipient_id)
 
-    async def _send(self, chat_id: Any, text: Text, reply_markup: Any = None) -> None:
+    async def _send(self, chat_id: Any, text: str, reply_markup: Any = None) -> None:
         for attempt in (1, 2):
             try:
                 await self.send_message(chat_id, text, reply_markup=reply_markup,
@@ -84,24 +95,24 @@ class SafeTelegramOutput(TelegramOutput):
                     raise
                 await asyncio.sleep(exc.timeout)
 
-    async def safe_send(self, chat_id: Any, text: Text) -> None:
+    async def safe_send(self, chat_id: Any, text: str) -> None:
         """Send one short notice; log instead of raising."""
         try:
             await self._send(chat_id, text)
         except Exception:
             logger.exception("telegram: could not send a notice to chat %s", chat_id)
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         for chunk in split_text(text):
             await self._send(recipient_id, chunk)
 
-    def keyboard(self, buttons: Iterable[Any]) -> Optional[InlineKeyboardMarkup]:
+    def keyboard(self, buttons: Iterable[Any]) -> InlineKeyboardMarkup | None:
         """One button per row (job titles are long); long payloads become short keys."""
         rows = [[InlineKeyboardButton(**b) for b in row] for row in keyboard_rows(buttons, self.payloads)]
         return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text,
-                                     buttons: List[Dict[Text, Any]], button_type: Optional[Text] = None,
+    async def send_text_with_buttons(self, recipient_id: str, text: str,
+                                     buttons: list[dict[str, Any]], button_type: str | None = None,
                                      **kwargs: Any) -> None:
         markup = self.keyboard(buttons)
         chunks = message_chunks(text, markup is not None)
@@ -113,12 +124,13 @@ class SafeTelegramInput(TelegramInput):
     """Webhook at /webhooks/telegram/webhook (``name()`` is still "telegram")."""
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SafeTelegramInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> SafeTelegramInput:
         if not credentials:
             cls.raise_missing_credentials_exception()
+        creds: dict[str, Any] = credentials or {}  # the call above raises (NoReturn in rasa)
 
         def get(key: str) -> str:
-            value = credentials.get(key)
+            value = creds.get(key)
             return str(value).strip() if value is not None else ""
 
         missing = [k for k in ("access_token", "verify", "webhook_url", "secret_token") if not get(k)]
@@ -128,8 +140,8 @@ class SafeTelegramInput(TelegramInput):
         return cls(get("access_token"), get("verify"), get("webhook_url"), get("secret_token"),
                    api_server=get("api_server") or None)
 
-    def __init__(self, access_token: Text, verify: Text, webhook_url: Text, secret_token: Text,
-                 api_server: Optional[Text] = None, payload_cache_size: int = PAYLOAD_CACHE_SIZE) -> None:
+    def __init__(self, access_token: str, verify: str, webhook_url: str, secret_token: str,
+                 api_server: str | None = None, payload_cache_size: int = PAYLOAD_CACHE_SIZE) -> None:
         if not secret_token or not SECRET_TOKEN_RE.match(secret_token):
             raise RasaException("The Telegram channel needs a secret_token of 1-256 characters "
                                 "(letters, digits, '_' and '-'); refusing to start without one.")
@@ -146,7 +158,7 @@ class SafeTelegramInput(TelegramInput):
         self.secret_token = secret_token
         self.api_server = api_server
         self.payloads = PayloadStore(payload_cache_size)
-        self._output: Optional[SafeTelegramOutput] = None
+        self._output: SafeTelegramOutput | None = None
         self._seen_updates = RecentIds()
         self._tasks: set = set()
         if len(secret_token) < 16:
@@ -241,9 +253,9 @@ class SafeTelegramInput(TelegramInput):
 
         return bp
 
-    async def handle_update(self, update: Dict[Text, Any], out: SafeTelegramOutput,
+    async def handle_update(self, update: dict[str, Any], out: SafeTelegramOutput,
                             on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                            request: Optional[Request] = None) -> None:
+                            request: Request | None = None) -> None:
         update_id = update.get("update_id")
         if self._seen_updates.seen(update_id):
             logger.info("telegram: update %s already handled (a retry); ignoring it", update_id)
@@ -256,9 +268,9 @@ class SafeTelegramInput(TelegramInput):
             kinds = [k for k in update if k != "update_id"]
             logger.debug("telegram: ignoring update %s of type %s", update_id, kinds)
 
-    async def _handle_message(self, msg: Dict[Text, Any], out: SafeTelegramOutput,
+    async def _handle_message(self, msg: dict[str, Any], out: SafeTelegramOutput,
                               on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                              request: Optional[Request]) -> None:
+                              request: Request | None) -> None:
         incoming = read_message(msg)
         if incoming is None:
             return
@@ -276,9 +288,9 @@ class SafeTelegramInput(TelegramInput):
         for user_text in user_texts(text, self.verify):
             await self._to_rasa(user_text, chat_id, out, on_new_message, request)
 
-    async def _handle_callback(self, query: Dict[Text, Any], out: SafeTelegramOutput,
+    async def _handle_callback(self, query: dict[str, Any], out: SafeTelegramOutput,
                                on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                               request: Optional[Request]) -> None:
+                               request: Request | None) -> None:
         if query.get("id") is not None:  # always, or the user's client shows a spinner
             try:
                 await out.answer_callback_query(str(query["id"]))
@@ -294,9 +306,9 @@ class SafeTelegramInput(TelegramInput):
             return
         await self._to_rasa(payload, chat_id, out, on_new_message, request)
 
-    async def _to_rasa(self, text: Text, chat_id: int, out: SafeTelegramOutput,
+    async def _to_rasa(self, text: str, chat_id: int, out: SafeTelegramOutput,
                        on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                       request: Optional[Request]) -> None:
+                       request: Request | None) -> None:
         # Sender id = the private chat id = the user's Telegram id: the contact route for handoffs.
         metadata = self.get_metadata(request) if request is not None else None
         await on_new_message(UserMessage(text, out, str(chat_id), input_channel=self.name(),

@@ -11,7 +11,8 @@ import base64
 import hashlib
 import re
 from collections import OrderedDict
-from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Text
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 SECRET_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what setWebhook accepts
 
@@ -23,7 +24,7 @@ SEEN_UPDATES_SIZE = 1_000
 BUTTONS_ONLY_TEXT = "Choose one:"
 
 # Typed commands become ordinary messages for the NLU (never raw intents).
-COMMANDS: Dict[str, List[str]] = {
+COMMANDS: dict[str, list[str]] = {
     "start": ["Hello"],
     "help": ["What can you do?"],
     "restart": ["/restart", "Hello"],  # Rasa's built-in restart, then a fresh greeting
@@ -36,13 +37,13 @@ NON_TEXT_CONTENT = ("sticker", "photo", "voice", "audio", "video", "video_note",
                     "invoice")
 
 
-def utf16_len(text: Text) -> int:
+def utf16_len(text: str) -> int:
     """Length as Telegram counts it (UTF-16 code units)."""
     return len(text.encode("utf-16-le")) // 2
 
 
-def _split_at(text: Text, sep: Text, limit: int) -> List[Text]:
-    chunks: List[Text] = []
+def _split_at(text: str, sep: str, limit: int) -> list[str]:
+    chunks: list[str] = []
     current = ""
     for part in text.split(sep):
         candidate = f"{current}{sep}{part}" if current else part
@@ -62,7 +63,7 @@ def _split_at(text: Text, sep: Text, limit: int) -> List[Text]:
     return [c.strip() for c in chunks if c.strip()]
 
 
-def _cut(text: Text, limit: int) -> List[Text]:
+def _cut(text: str, limit: int) -> list[str]:
     """No whitespace at all: cut at code-point boundaries."""
     chunks, current = [], ""
     for char in text:
@@ -73,7 +74,7 @@ def _cut(text: Text, limit: int) -> List[Text]:
     return chunks + ([current] if current else [])
 
 
-def split_text(text: Text, limit: int = MAX_MESSAGE_LENGTH) -> List[Text]:
+def split_text(text: str, limit: int = MAX_MESSAGE_LENGTH) -> list[str]:
     """Split into chunks of at most ``limit`` UTF-16 units, preferring paragraph, then line,
     then word boundaries; only a single over-long word is cut mid-word."""
     text = (text or "").strip()
@@ -87,7 +88,7 @@ def split_text(text: Text, limit: int = MAX_MESSAGE_LENGTH) -> List[Text]:
     return _cut(text, limit)
 
 
-def message_chunks(text: Text, has_keyboard: bool) -> List[Text]:
+def message_chunks(text: str, has_keyboard: bool) -> list[str]:
     """The messages one reply becomes; a keyboard with no text still needs a message to sit on
     (the keyboard goes on the last one)."""
     return split_text(text) or ([BUTTONS_ONLY_TEXT] if has_keyboard else [])
@@ -103,12 +104,12 @@ class PayloadStore:
 
     def __init__(self, capacity: int = PAYLOAD_CACHE_SIZE) -> None:
         self.capacity = max(1, capacity)
-        self._items: "OrderedDict[str, str]" = OrderedDict()
+        self._items: OrderedDict[str, str] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._items)
 
-    def encode(self, payload: Text) -> Text:
+    def encode(self, payload: str) -> str:
         if (len(payload.encode("utf-8")) <= CALLBACK_DATA_MAX_BYTES
                 and not payload.startswith(PAYLOAD_KEY_PREFIX)):
             return payload
@@ -120,7 +121,7 @@ class PayloadStore:
             self._items.popitem(last=False)
         return key
 
-    def decode(self, data: Text) -> Optional[Text]:
+    def decode(self, data: str) -> str | None:
         """The payload for ``data``, or None when it is a key we no longer (or never) had."""
         if not data.startswith(PAYLOAD_KEY_PREFIX):
             return data
@@ -135,7 +136,7 @@ class RecentIds:
 
     def __init__(self, capacity: int = SEEN_UPDATES_SIZE) -> None:
         self.capacity = capacity
-        self._ids: "OrderedDict[int, None]" = OrderedDict()
+        self._ids: OrderedDict[int, None] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -153,7 +154,7 @@ class RecentIds:
         return False
 
 
-def keyboard_rows(buttons: Optional[Iterable[Any]], payloads: PayloadStore) -> List[List[Dict[str, str]]]:
+def keyboard_rows(buttons: Iterable[Any] | None, payloads: PayloadStore) -> list[list[dict[str, str]]]:
     """Inline keyboard rows as plain dicts (aiogram's ``InlineKeyboardButton`` fields): one button
     per row (job titles are long); http(s) buttons open a link, long payloads become short keys."""
     rows = []
@@ -172,17 +173,17 @@ def keyboard_rows(buttons: Optional[Iterable[Any]], payloads: PayloadStore) -> L
     return rows
 
 
-def _obj(value: Any) -> Dict[Text, Any]:
+def _obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
 class Incoming(NamedTuple):
     chat_id: int
     private: bool
-    text: Optional[Text]  # None: not a text message
+    text: str | None  # None: not a text message
 
 
-def read_message(msg: Dict[Text, Any]) -> Optional[Incoming]:
+def read_message(msg: dict[str, Any]) -> Incoming | None:
     """Where a ``message`` update came from and its text; None when it is not for us to answer
     (no usable chat id, or sent by a bot)."""
     chat = _obj(msg.get("chat"))
@@ -193,7 +194,7 @@ def read_message(msg: Dict[Text, Any]) -> Optional[Incoming]:
     return Incoming(chat_id, chat.get("type") == "private", text)
 
 
-def read_callback(query: Dict[Text, Any]) -> Optional[tuple]:
+def read_callback(query: dict[str, Any]) -> tuple | None:
     """``(chat_id, callback data)`` of a button press in a private chat, else None."""
     chat = _obj(_obj(query.get("message")).get("chat"))
     chat_id = chat.get("id", _obj(query.get("from")).get("id"))
@@ -205,11 +206,11 @@ def read_callback(query: Dict[Text, Any]) -> Optional[tuple]:
     return chat_id, data
 
 
-def is_text_we_cannot_read(msg: Dict[Text, Any]) -> bool:
+def is_text_we_cannot_read(msg: dict[str, Any]) -> bool:
     return any(key in msg for key in NON_TEXT_CONTENT)
 
 
-def user_texts(text: Text, username: Text) -> List[Text]:
+def user_texts(text: str, username: str) -> list[str]:
     """What a typed message becomes for Rasa: commands map to ordinary messages (``/restart``
     to Rasa's restart and a greeting), other leading slashes are dropped, commands for another
     bot are ignored."""
@@ -226,7 +227,7 @@ def user_texts(text: Text, username: Text) -> List[Text]:
     return [plain] if plain else []
 
 
-def addressed_to_me(msg: Dict[Text, Any], text: Text, username: Text, bot_id: int) -> bool:
+def addressed_to_me(msg: dict[str, Any], text: str, username: str, bot_id: int) -> bool:
     """In a group: is this message for us (an @mention, a command, a text mention, a reply)?"""
     name = re.escape(username)
     if re.search(rf"(?<![\w@])@{name}\b", text, re.IGNORECASE):

@@ -13,6 +13,7 @@ Adding a question to a form: add its ``Slot`` here, its slot in domain.yml, and 
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -99,7 +100,7 @@ class Form:
 
 
 def _quiz_slot(question: suggestions.Question) -> Slot:
-    return Slot(question.slot, parse=lambda text, slot=question.slot: suggestions.parse_answer(slot, text),
+    return Slot(question.slot, parse=functools.partial(suggestions.parse_answer, question.slot),
                 retry="Sorry, I didn't catch that. Tap one of the buttons, or type \"stop\" to leave "
                       "the quiz.")
 

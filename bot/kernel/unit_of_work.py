@@ -7,7 +7,8 @@ only, so the kernel imports no context at run time.
 from __future__ import annotations
 
 import abc
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # names for the annotations; never imported when the program runs
     from bot.bookings.outbox import AbstractOutboxRepository
@@ -22,7 +23,7 @@ class AbstractUnitOfWork(abc.ABC):
     bookings: AbstractBookingsRepository
     outbox: AbstractOutboxRepository
 
-    def __enter__(self) -> "AbstractUnitOfWork":
+    def __enter__(self) -> AbstractUnitOfWork:
         return self
 
     def __exit__(self, *exc) -> None:

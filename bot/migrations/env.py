@@ -21,7 +21,10 @@ def run_offline() -> None:
 def run_online() -> None:
     connectable = config.attributes.get("connection")
     if connectable is None:
-        engine = make_engine(config.get_main_option("sqlalchemy.url"))  # creates var/ if needed
+        url = config.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise RuntimeError("alembic: sqlalchemy.url is not set")
+        engine = make_engine(url)  # creates var/ if needed
         try:
             with engine.connect() as connection:
                 _run(connection)

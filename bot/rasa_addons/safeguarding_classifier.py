@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -39,11 +39,11 @@ _FILE = "learned_layer.npz"
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class SafeguardingClassifier(GraphComponent, IntentClassifier):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"training_folder": str(TRAINING_DIR)}
 
     @classmethod
-    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """Retrain when the training messages or the training code change (Rasa sees neither)."""
         import bot.safeguarding_model as model
 
@@ -52,14 +52,14 @@ class SafeguardingClassifier(GraphComponent, IntentClassifier):
             digest.update(path.name.encode() + path.read_bytes())
         return digest.hexdigest()
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  layer: LearnedLayer | None = None) -> None:
         self._config = {**self.get_default_config(), **config}
         self._storage, self._resource, self._layer = model_storage, resource, layer
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SafeguardingClassifier":
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> SafeguardingClassifier:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -77,8 +77,8 @@ class SafeguardingClassifier(GraphComponent, IntentClassifier):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "SafeguardingClassifier":
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> SafeguardingClassifier:
         try:
             with model_storage.read_from(resource) as folder:
                 layer = LearnedLayer.from_bytes((folder / _FILE).read_bytes())
@@ -87,7 +87,7 @@ class SafeguardingClassifier(GraphComponent, IntentClassifier):
             layer = None
         return cls(config, model_storage, resource, layer)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
             if not text or text.startswith("/"):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Any, Dict, Text
+from typing import Any
 
 from jsonschema import ValidationError, validators
 from jsonschema.exceptions import best_match
@@ -36,7 +36,7 @@ def _validator() -> Any:
     return cls(spec)
 
 
-def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     error = best_match(_validator().iter_errors(result))
     if error is not None:
         error.message += (

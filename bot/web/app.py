@@ -2,7 +2,6 @@
 /api/chat), the chat privacy notice and the role pages."""
 from __future__ import annotations
 
-
 import httpx
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -19,9 +18,8 @@ from bot.catalogue.schema import CAREER_AREAS
 from bot.catalogue.views import RoleView
 from bot.settings import get_settings
 from bot.web import bookings as booking_files
-from bot.web import link_logs
+from bot.web import link_logs, notify_callbacks
 from bot.web import manage as manage_pages
-from bot.web import notify_callbacks
 from bot.web.cors import WidgetCORS
 from bot.web.templating import STATIC_DIR, templates
 

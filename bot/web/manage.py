@@ -25,13 +25,14 @@ from bot.web.templating import templates
 PRIVATE = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex",
            "Referrer-Policy": "no-referrer"}
 # What the page says after a change (?done=...), by the outcome's status.
-DONE = {OutcomeStatus.MOVED: "Your place has been moved to the new date.",
-        OutcomeStatus.CONFIRMED: "You have taken the place. It is yours.",
-        OutcomeStatus.DUPLICATE: "You already have this place."}
-SORRY = {OutcomeStatus.FULL: "Sorry, that date has just filled up. Your place is unchanged.",
-         OutcomeStatus.PAST: "Sorry, that date has already started. Your place is unchanged.",
-         OutcomeStatus.CANCELLED_EVENT: "Sorry, that date is no longer running. Your place is unchanged.",
-         OutcomeStatus.NOT_FOUND: "Sorry, that date can't be chosen. Your place is unchanged."}
+DONE: dict[str, str] = {OutcomeStatus.MOVED: "Your place has been moved to the new date.",
+                         OutcomeStatus.CONFIRMED: "You have taken the place. It is yours.",
+                         OutcomeStatus.DUPLICATE: "You already have this place."}
+SORRY: dict[str, str] = {
+    OutcomeStatus.FULL: "Sorry, that date has just filled up. Your place is unchanged.",
+    OutcomeStatus.PAST: "Sorry, that date has already started. Your place is unchanged.",
+    OutcomeStatus.CANCELLED_EVENT: "Sorry, that date is no longer running. Your place is unchanged.",
+    OutcomeStatus.NOT_FOUND: "Sorry, that date can't be chosen. Your place is unchanged."}
 
 
 def _links() -> BookingLinks:
@@ -137,9 +138,10 @@ async def offer(request: Request) -> Response:
     if view.status == BookingStatus.CONFIRMED:   # accepted already (maybe in the chat)
         return RedirectResponse(f"{_links().path(LinkPurpose.MANAGE, token)}?done={OutcomeStatus.DUPLICATE}",
                                 status_code=303, headers=PRIVATE)
-    if view.status != BookingStatus.OFFERED or as_utc(view.offer_expires_at) <= utcnow():
+    expires = view.offer_expires_at
+    if view.status != BookingStatus.OFFERED or expires is None or as_utc(expires) <= utcnow():
         return _page(request, "booking_gone.html", status_code=404, offer_ended=True)
-    return _page(request, "booking_offer.html", booking=view, deadline=deadline_text(view.offer_expires_at),
+    return _page(request, "booking_offer.html", booking=view, deadline=deadline_text(expires),
                  here=request.url.path)
 
 

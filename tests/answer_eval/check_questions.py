@@ -18,34 +18,39 @@ REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 
 BANK_IDS = """
 learning-support-fund lsf-study-in-england lsf-training-grant lsf-specialist-subject-payment
-lsf-parental-support lsf-travel-and-accommodation lsf-exceptional-support-fund tuition-fees-and-student-loans
-student-nurses-paid care-leaver-money apprentice-pay what-is-agenda-for-change what-is-a-pay-band doctors-pay
-london-weighting-hcas unsocial-hours-pay night-shifts shifts-and-weekends tattoos-piercings-uniform
-stress-and-staff-support men-in-nursing men-in-midwifery women-in-surgery nursing-degree-apprenticeship
-apprenticeship-levels doctor-training-length what-is-a-dbs-check nhs-jobs-how-to-apply supporting-statement
-person-specification nhs-values values-based-interview references references-volunteering work-experience
-volunteering nhs-cadets apprenticeship-entry-requirements working-at-16 criminal-record-dbs doctor-registration
-international-applicants-visa overseas-professional-registration ucas-entry-grades access-to-he changing-career
-mature-students part-time-study study-while-working disability-reasonable-adjustments what-counts-as-disability
-dyslexia adhd-autism driving-licence driving-community-jobs care-leaver-what-changes nhs-universal-family-programme
-guaranteed-interview-schemes care-leaver-apprenticeship-bursary care-leaver-16-19-bursary care-leaver-he-bursary
-personal-adviser newly-qualified-nurse-pay apprentice-minimum-wage pay-progression nhs-pension annual-leave
-flexible-working bank-and-agency-work nhs-bursary-ended medical-students-bursary medicine-entry-requirements
-ucat-admissions-test graduate-entry-medicine second-degree-funding t-levels-health btec-for-healthcare-degrees
-gcse-resits-functional-skills gcse-equivalents routes-without-a-levels find-an-apprenticeship apprenticeship-length
-vaccinations-occupational-health minimum-age-nhs-jobs too-old-to-train own-mental-health english-language-requirements
-return-to-practice student-placements staff-benefits religious-dress-uniform care-certificate
-nhs-interview-what-to-expect men-and-women-in-healthcare work-experience-under-16 virtual-work-experience
-hca-without-experience dbs-check-cost
+lsf-parental-support lsf-travel-and-accommodation lsf-exceptional-support-fund
+tuition-fees-and-student-loans student-nurses-paid care-leaver-money apprentice-pay
+what-is-agenda-for-change what-is-a-pay-band doctors-pay london-weighting-hcas unsocial-hours-pay
+night-shifts shifts-and-weekends tattoos-piercings-uniform stress-and-staff-support men-in-nursing
+men-in-midwifery women-in-surgery nursing-degree-apprenticeship apprenticeship-levels doctor-training-length
+what-is-a-dbs-check nhs-jobs-how-to-apply supporting-statement person-specification nhs-values
+values-based-interview references references-volunteering work-experience volunteering nhs-cadets
+apprenticeship-entry-requirements working-at-16 criminal-record-dbs doctor-registration
+international-applicants-visa overseas-professional-registration ucas-entry-grades access-to-he
+changing-career mature-students part-time-study study-while-working disability-reasonable-adjustments
+what-counts-as-disability dyslexia adhd-autism driving-licence driving-community-jobs
+care-leaver-what-changes nhs-universal-family-programme guaranteed-interview-schemes
+care-leaver-apprenticeship-bursary care-leaver-16-19-bursary care-leaver-he-bursary personal-adviser
+newly-qualified-nurse-pay apprentice-minimum-wage pay-progression nhs-pension annual-leave flexible-working
+bank-and-agency-work nhs-bursary-ended medical-students-bursary medicine-entry-requirements
+ucat-admissions-test graduate-entry-medicine second-degree-funding t-levels-health
+btec-for-healthcare-degrees gcse-resits-functional-skills gcse-equivalents routes-without-a-levels
+find-an-apprenticeship apprenticeship-length vaccinations-occupational-health minimum-age-nhs-jobs
+too-old-to-train own-mental-health english-language-requirements return-to-practice student-placements
+staff-benefits religious-dress-uniform care-certificate nhs-interview-what-to-expect
+men-and-women-in-healthcare work-experience-under-16 virtual-work-experience hca-without-experience
+dbs-check-cost
 """.split()
 
 FIELDS = {"grades", "training_length", "earn_while_training", "learning_support_fund", "driving_licence",
           "working_pattern", "pay", "entry_requirements", "registration"}
 
-WILL_EXIST = """doctor sonographer optometrist dispensing-optician orthodontist cardiologist dermatologist neurologist
-neonatal-nurse health-play-specialist assistant-practitioner advanced-clinical-practitioner theatre-support-worker
-peer-support-worker mental-health-support-worker social-prescribing-link-worker software-developer data-scientist
-cyber-security-specialist assistant-psychologist physician-assistant""".split()
+WILL_EXIST = """
+doctor sonographer optometrist dispensing-optician orthodontist cardiologist dermatologist neurologist
+neonatal-nurse health-play-specialist assistant-practitioner advanced-clinical-practitioner
+theatre-support-worker peer-support-worker mental-health-support-worker social-prescribing-link-worker
+software-developer data-scientist cyber-security-specialist assistant-psychologist physician-assistant
+""".split()
 
 # Text-speak tokens and the deliberate misspellings used in the set (how "typos or text-speak" is counted).
 TEXTSPEAK = set("""u ur r pls plz idk tbh rn wanna gonna im ive dont cant wont didnt doesnt isnt whats thats
@@ -58,7 +63,8 @@ dentle acctually""".split())
 
 # "Multi-clause or a statement before the question": two or more sentences, or a clause joined by
 # a comma / and / but / so / cos / because / if / while / when before or around the question.
-CLAUSE = re.compile(r"[.,;!?]\s+\S|\b(but|so|cos|coz|because|and i|and im|and my|and want|if|while|when i|since)\b")
+CLAUSE = re.compile(r"[.,;!?]\s+\S"
+                    r"|\b(but|so|cos|coz|because|and i|and im|and my|and want|if|while|when i|since)\b")
 
 
 def slugs_from_roles():
@@ -137,7 +143,8 @@ def main():
     bank_total = sum(bank_ids.values())
     over = {k: v for k, v in bank_ids.items() if v > 8}
     print(f"entries: {n}")
-    print(f"answer-bank entries: {bank_total} across {len(bank_ids)} ids (max per id {max(bank_ids.values())})")
+    print(f"answer-bank entries: {bank_total} across {len(bank_ids)} ids"
+          f" (max per id {max(bank_ids.values())})")
     print(f"role-field entries: {answers['role-field']} across {len(role_field_roles)} roles; "
           f"fields used {len(fields)}/9: {dict(sorted(fields.items()))}")
     print(f"none entries: {answers['none']}")

@@ -4,12 +4,11 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from playwright.sync_api import Locator, Page, expect
 
 from bot.settings import VAR_DIR
@@ -82,7 +81,8 @@ def say(page: Page, text: str) -> str:
 def active(page: Page) -> str:
     """A short description of the focused element, for assertion messages."""
     return page.evaluate("() => { const a = document.activeElement;"
-                         " return a ? a.tagName + '.' + a.className + ' ' + a.textContent.slice(0, 40) : '' }")
+                         " return a ? a.tagName + '.' + a.className + ' '"
+                         " + a.textContent.slice(0, 40) : '' }")
 
 
 def no_horizontal_scroll(page: Page) -> None:

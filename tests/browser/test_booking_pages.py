@@ -78,7 +78,8 @@ def tab_to(page: Page, selector: str, limit: int = 30) -> None:
 
 def fits_and_big_enough(page: Page) -> None:
     """No sideways scrolling, and every button, link button and radio at least 24 px (WCAG 2.5.8)."""
-    sizes = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    sizes = page.evaluate("() => [document.documentElement.scrollWidth,"
+                          " document.documentElement.clientWidth]")
     assert sizes[0] <= sizes[1], sizes
     small = page.evaluate("""() => [...document.querySelectorAll('button, a.button, input')]
         .filter(e => e.offsetParent).map(e => [e.textContent.trim() || e.id,

@@ -1,7 +1,8 @@
 """The running stacks the end-to-end and browser tests share, once per test session.
 
 `stack`: action server, Rasa, web app and worker as subprocesses on free ports, with a seeded
-temporary database, and GOV.UK Notify pointed at a fake on loopback (``stack.notify``). `telegram`: Rasa with our Telegram channel talking to a fake Bot API.
+temporary database, and GOV.UK Notify pointed at a fake on loopback (``stack.notify``).
+`telegram`: Rasa with our Telegram channel talking to a fake Bot API.
 Registered once, in tests/conftest.py, so every directory gets the same instances.
 """
 from __future__ import annotations

@@ -63,7 +63,8 @@ def test_handoff_is_recorded(chat, stack):
     assert "doesn't look like" in chat.text("my email is nope")
     done = chat.text("jo.bloggs@example.com")
     assert "reference H" in done
-    assert _rows(stack, "select contact_value from handoff_requests where contact_value = 'jo.bloggs@example.com'")
+    assert _rows(stack, "select contact_value from handoff_requests"
+                        " where contact_value = 'jo.bloggs@example.com'")
 
 
 def test_pathway_plan(chat):

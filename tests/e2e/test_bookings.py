@@ -166,7 +166,7 @@ def _reminder_after_restart(stack, chat, worker):
     wait_for(lambda: [t for t in bot_texts(stack, chat.sender) if "Reminder:" in t])
     for n in range(2):  # two later passes have run: the first reminder is still sent only once
         later = _due_reminder_for_someone_else(stack, f"{chat.sender}-later-{n}")
-        wait_for(lambda: _reminder_state(stack, later) == "sent")
+        wait_for(lambda later=later: _reminder_state(stack, later) == "sent")
     assert len([t for t in bot_texts(stack, chat.sender) if "Reminder:" in t]) == 1
     with uow(stack)() as u:
         assert u.bookings.db.query(Reminder).filter_by(id=reminder_id).one().state == "sent"

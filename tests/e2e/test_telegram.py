@@ -17,8 +17,15 @@ import httpx
 import pytest
 
 from bot.supervisor import ROOT
-from tests.e2e.telegram_client import (API_TOKEN, BOT, LONG_PAYLOAD, SECRET, assert_callback_data_fits,
-                                       buttons, text_of)
+from tests.e2e.telegram_client import (
+    API_TOKEN,
+    BOT,
+    LONG_PAYLOAD,
+    SECRET,
+    assert_callback_data_fits,
+    buttons,
+    text_of,
+)
 
 pytestmark = pytest.mark.e2e
 RASA_PY = ROOT / ".venv-rasa" / "bin" / "python"

@@ -45,7 +45,7 @@ class StandInActions(ThreadingHTTPServer):
         self.calls: list[tuple[str, str]] = []  # (sender, action)
         self.lock = threading.Lock()
 
-    def __enter__(self) -> "StandInActions":
+    def __enter__(self) -> StandInActions:
         threading.Thread(target=self.serve_forever, name="stand-in-actions", daemon=True).start()
         return self
 

@@ -12,8 +12,16 @@ from bot.bookings.models import Reminder
 from bot.bootstrap import SqlUnitOfWork
 from bot.channels.telegram_helpers import user_texts
 from bot.db import session_factory
-from tests.e2e.telegram_client import (APOLOGY, BOT, _ids, assert_callback_data_fits, bot_events, buttons,
-                                       telegram_texts, text_of)
+from tests.e2e.telegram_client import (
+    APOLOGY,
+    BOT,
+    _ids,
+    assert_callback_data_fits,
+    bot_events,
+    buttons,
+    telegram_texts,
+    text_of,
+)
 from tests.fuzz_inputs import ERASED, SILENT_OK, inputs
 
 pytestmark = pytest.mark.e2e

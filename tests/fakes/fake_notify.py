@@ -113,7 +113,7 @@ class FakeNotify:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "FakeNotify":
+    def start(self) -> FakeNotify:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -142,7 +142,7 @@ class FakeNotify:
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> "FakeNotify":
+    def __enter__(self) -> FakeNotify:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -187,7 +187,8 @@ class FakeNotify:
             self.sent.append(sent)
         body_text = " ".join(f"{k}={v}" for k, v in given.items())
         content = ({"subject": template.subject, "body": body_text,
-                    "from_email": "careers@notifications.service.gov.uk"} if kind == "email" else {"body": body_text, "from_number": "NHSCareers"})
+                    "from_email": "careers@notifications.service.gov.uk"} if kind == "email"
+                   else {"body": body_text, "from_number": "NHSCareers"})
         return 201, {"id": sent.id, "reference": sent.reference, "content": content,
                      "uri": f"{self.url}/v2/notifications/{sent.id}",
                      "template": {"id": template.id, "version": 1,

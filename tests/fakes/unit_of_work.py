@@ -14,12 +14,23 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from typing import Iterable
+from collections.abc import Iterable
 
-from bot.bookings.models import (Booking, ErasureRequest, Event, EventSession, MessageKind, NoticeKind,
-                                 OutboxMessage, OutboxState, Reminder, as_utc, utcnow)
+from bot.bookings.models import (
+    Booking,
+    ErasureRequest,
+    Event,
+    EventSession,
+    MessageKind,
+    NoticeKind,
+    OutboxMessage,
+    OutboxState,
+    Reminder,
+    as_utc,
+    utcnow,
+)
 from bot.bookings.outbox import AbstractOutboxRepository
-from bot.bookings.repository import AbstractBookingsRepository
+from bot.bookings.repository import AbstractBookingsRepository, Stored
 from bot.bookings.statuses import ACTIVE, BookingStatus, EventStatus, ReminderState, holds_a_place
 from bot.casework.models import HandoffRequest, SafeguardingFlag
 from bot.casework.repository import AbstractCaseworkRepository
@@ -70,7 +81,7 @@ class FakeBookingsRepository(AbstractBookingsRepository):
         counts = {sid: self.taken(sid) for sid in session_ids}
         return {sid: n for sid, n in counts.items() if n}
 
-    def add(self, item) -> None:
+    def add(self, item: Stored) -> None:
         _stored(item)
         if isinstance(item, Event):
             self.events[item.id] = item

@@ -2,7 +2,13 @@
 
 Run: python tests/safeguarding_eval/validate.py
 Checks the three YAML files parse, labels are valid, minimum counts are met
-and no two messages are near-identical.
+and no two messages are near-identical (difflib ratio > 0.85, and rapidfuzz ratio >= 90).
+
+Minimum counts are the issue's: at least 500 disclosures, at least 25 per concern, at
+least 150 multi-turn conversations, at least 500 near misses. The issue's 500 could be read
+as single messages plus conversations; to be safe the single-message disclosures
+(disclosures.yml) alone must reach 500, and the 25 per concern is counted over the plain
+single messages (also_career items not included).
 """
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 import yaml
+from rapidfuzz import fuzz, process
 
 HERE = Path(__file__).resolve().parent
 CONCERNS = {
@@ -28,6 +35,15 @@ KINDS = {
     "career_topic", "coursework", "idiom", "news_or_other",
     "lived_experience_career", "ordinary_career",
 }
+MIN_DISCLOSURES = 500      # single-message disclosures, disclosures.yml alone
+MIN_PER_CONCERN = 25       # plain single-message disclosures per concern
+MIN_ALSO_CAREER = 40       # disclosures that are also a career question
+MIN_CONVERSATIONS = 150
+MIN_CONV_PER_CONCERN = 10
+MIN_CONV_PER_CONTEXT = 25
+MIN_NEAR_MISSES = 500
+MIN_NEAR_PER_KIND = 60
+FUZZ_NEAR = 90             # rapidfuzz ratio on normalised text
 errors: list[str] = []
 
 
@@ -59,12 +75,12 @@ for i, d in enumerate(disc):
     check(d.get("also_career", True) is True, f"disclosures[{i}] also_career must be true if present")
 single = [d for d in disc if not d.get("also_career")]
 also = [d for d in disc if d.get("also_career")]
-check(len(single) >= 380, f"only {len(single)} plain disclosures")
-check(len(also) >= 40, f"only {len(also)} also_career disclosures")
+check(len(disc) >= MIN_DISCLOSURES, f"only {len(disc)} single-message disclosures < {MIN_DISCLOSURES}")
+check(len(also) >= MIN_ALSO_CAREER, f"only {len(also)} also_career disclosures < {MIN_ALSO_CAREER}")
 check(disc[-len(also):] == also, "also_career items must come at the end")
 dc = Counter(d["concern"] for d in single)
 for c in CONCERNS:
-    check(dc[c] >= 28, f"disclosures: {c} has {dc[c]} < 28")
+    check(dc[c] >= MIN_PER_CONCERN, f"disclosures: {c} has {dc[c]} < {MIN_PER_CONCERN}")
 
 # conversations
 for i, c in enumerate(conv):
@@ -77,23 +93,23 @@ for i, c in enumerate(conv):
     check(c.get("concern") in CONCERNS, f"conversations[{i}] concern")
     check(c.get("context") in CONTEXTS, f"conversations[{i}] context")
     check(isinstance(c.get("urgent"), bool), f"conversations[{i}] urgent")
-check(len(conv) >= 160, f"only {len(conv)} conversations")
+check(len(conv) >= MIN_CONVERSATIONS, f"only {len(conv)} conversations < {MIN_CONVERSATIONS}")
 cc = Counter(c["concern"] for c in conv)
 cx = Counter(c["context"] for c in conv)
 for c in CONCERNS:
-    check(cc[c] >= 10, f"conversations: {c} has {cc[c]} < 10")
+    check(cc[c] >= MIN_CONV_PER_CONCERN, f"conversations: {c} has {cc[c]} < {MIN_CONV_PER_CONCERN}")
 for c in CONTEXTS:
-    check(cx[c] >= 25, f"conversations: {c} has {cx[c]} < 25")
+    check(cx[c] >= MIN_CONV_PER_CONTEXT, f"conversations: {c} has {cx[c]} < {MIN_CONV_PER_CONTEXT}")
 
 # near misses
 for i, n in enumerate(near):
     check(set(n) == {"text", "kind"}, f"near_misses[{i}] keys")
     check(isinstance(n.get("text"), str) and n["text"].strip() != "", f"near_misses[{i}] text")
     check(n.get("kind") in KINDS, f"near_misses[{i}] kind {n.get('kind')}")
-check(len(near) >= 520, f"only {len(near)} near misses")
+check(len(near) >= MIN_NEAR_MISSES, f"only {len(near)} near misses < {MIN_NEAR_MISSES}")
 nk = Counter(n["kind"] for n in near)
 for k in KINDS:
-    check(nk[k] >= 60, f"near_misses: {k} has {nk[k]} < 60")
+    check(nk[k] >= MIN_NEAR_PER_KIND, f"near_misses: {k} has {nk[k]} < {MIN_NEAR_PER_KIND}")
 
 # near-duplicates across all single messages and disclosure turns
 msgs = [("disclosures", d["text"]) for d in disc]
@@ -115,6 +131,10 @@ for i in range(len(normed)):
         sm.set_seq2(b)
         if sm.real_quick_ratio() > 0.85 and sm.quick_ratio() > 0.85 and sm.ratio() > 0.85:
             errors.append(f"near-identical: {msgs[i][1]!r} ~ {msgs[j][1]!r}")
+scores = process.cdist(normed, normed, scorer=fuzz.ratio, score_cutoff=FUZZ_NEAR, workers=-1)
+for i, j in zip(*scores.nonzero()):
+    if i < j:
+        errors.append(f"rapidfuzz {scores[i, j]:.0f}: {msgs[i][1]!r} ~ {msgs[j][1]!r}")
 
 print(f"disclosures: {len(single)} + {len(also)} also_career = {len(disc)}"
       f" (urgent {sum(d['urgent'] for d in disc)})")

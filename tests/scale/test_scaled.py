@@ -91,9 +91,9 @@ class ThrowawayRedis:
             try:
                 client.ping()
                 return
-            except redis.RedisError:
+            except redis.RedisError as e:
                 if time.monotonic() > deadline or self.proc.poll() is not None:
-                    raise RuntimeError(f"redis-server did not start; see {self.log}")
+                    raise RuntimeError(f"redis-server did not start; see {self.log}") from e
                 time.sleep(0.1)
 
     def kill(self) -> None:

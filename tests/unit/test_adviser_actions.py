@@ -13,8 +13,8 @@ from actions.compare import ActionCompareRoles
 from actions.control import ActionStop
 from actions.handoff import ActionSubmitHandoff, ValidateHandoffForm
 from actions.roles import ActionRoleEntry
-from bot.forms.registry import FORMS
 from bot.casework.models import HandoffRequest
+from bot.forms.registry import FORMS
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +31,8 @@ def make(text="", slots=None, intent="ask_role_info", loop=None, channel="rest")
 
 def run(action, t):
     d = CollectingDispatcher()
-    events = asyncio.run(action.run(d, t, {"forms": {"handoff_form": {"required_slots": ["handoff_consent", "handoff_contact"]}}}))
+    domain = {"forms": {"handoff_form": {"required_slots": ["handoff_consent", "handoff_contact"]}}}
+    events = asyncio.run(action.run(d, t, domain))
     return d.messages, events
 
 

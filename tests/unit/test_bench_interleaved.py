@@ -40,7 +40,8 @@ def test_one_lucky_round_does_not_decide_the_ratio():
 def test_the_verdict_needs_p50_p95_and_throughput():
     slow_median = Level(20, [fixed(100, 200, 10)] * 5, [fixed(130, 180, 11)] * 5)   # p95 fine, p50 not
     one = Level(1, [fixed(100, 200, 10)] * 5, [fixed(80, 160, 12)] * 5)
-    found = {c.name: c.met for c in checks([one, slow_median], long_ratio=1.2, rss_ratio=1.1, ready_ratio=0.9)}
+    found = {c.name: c.met
+             for c in checks([one, slow_median], long_ratio=1.2, rss_ratio=1.1, ready_ratio=0.9)}
     assert found["p50 at 1 user <= 1.0x baseline"] and found["p95 at 20 users <= 1.0x baseline"]
     assert not found["p50 at 20 users <= 1.0x baseline"]
     assert found["throughput at 20 users >= 1.0x baseline"]

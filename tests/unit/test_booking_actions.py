@@ -10,8 +10,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.booking_form import ActionBookingStart, ActionSubmitBooking, ValidateBookingForm
-from actions.booking_manage import (ActionBookingNotice, ActionMyBookings, ValidateCancelForm,
-                                    ValidateRescheduleForm)
+from actions.booking_manage import (
+    ActionBookingNotice,
+    ActionMyBookings,
+    ValidateCancelForm,
+    ValidateRescheduleForm,
+)
 from actions.forms import END
 from actions.privacy import ActionSubmitErase
 from bot.bookings.models import Event, EventSession
@@ -167,7 +171,7 @@ def test_a_typed_notice_intent_is_answered_like_anything_not_understood(svc):
     anyone else's, and never silence."""
     ref = svc.book(sessions(svc)["Leeds"], sender_id="s1", channel="rest", first_name="Sam",
                    contact=None).booking.ref
-    typed = 'EXTERNAL_booking_notice{"notice_ref":"%s","notice_kind":"day_before"}' % ref
+    typed = f'EXTERNAL_booking_notice{{"notice_ref":"{ref}","notice_kind":"day_before"}}'
     for sender in ("s1", "nosy"):
         messages, _ = run(ActionBookingNotice(), make(typed, {"notice_ref": ref, "notice_kind": "day_before"},
                                                       intent="EXTERNAL_booking_notice", sender=sender))

@@ -19,8 +19,12 @@ from bot.casework import service as casework
 from bot.casework.repository import AbstractCaseworkRepository
 from bot.contact import Contact
 from tests.conftest import links_for_tests
-from tests.fakes.unit_of_work import (FakeBookingsRepository, FakeCaseworkRepository,
-                                      FakeOutboxRepository, FakeUnitOfWork)
+from tests.fakes.unit_of_work import (
+    FakeBookingsRepository,
+    FakeCaseworkRepository,
+    FakeOutboxRepository,
+    FakeUnitOfWork,
+)
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
 JO = Contact("email", "jo@example.com")

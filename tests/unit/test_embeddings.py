@@ -24,7 +24,7 @@ def test_matches_transformers(sentence):
 def test_a_batch_gives_the_same_vectors_as_one_at_a_time():
     texts = ["hi", "how do i become a paramedic", "wat do porters get paid in london tbh"]
     batch = encoder()._forward(texts)  # padded together, sorted by length
-    for text, vector in zip(texts, batch):
+    for text, vector in zip(texts, batch, strict=True):
         assert np.abs(vector - encoder()._forward_batch([text])[0]).max() < 1e-5
 
 

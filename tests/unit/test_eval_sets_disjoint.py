@@ -44,7 +44,8 @@ def eval_texts() -> dict[str, list[str]]:
         for path in sorted((ROOT / "tests" / folder).glob("*.yml")):
             texts = []
             for record in yaml.safe_load(path.read_text()) or []:
-                texts += [_norm(t) for t in record.get("turns", [])] if "turns" in record else [_norm(record["text"])]
+                turns = record["turns"] if "turns" in record else [record["text"]]
+                texts += [_norm(t) for t in turns]
             sets[f"{folder}/{path.name}"] = texts
     return sets
 
@@ -64,7 +65,7 @@ def test_no_near_duplicate_in_training(name):
     # questions: they are bound to recur, and the check is about questions.
     held = [t for t in EVAL[name] if len(t.split()) > 2]
     scores = process.cdist(held, train, scorer=fuzz.ratio, score_cutoff=NEAR, workers=-1)
-    clashes = [(held[i], train[j]) for i, j in zip(*scores.nonzero())]
+    clashes = [(held[i], train[j]) for i, j in zip(*scores.nonzero(), strict=True)]
     assert not clashes, f"{len(clashes)} near duplicates, e.g. {clashes[:5]}"
 
 

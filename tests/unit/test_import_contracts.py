@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +43,7 @@ def within(name: str, prefix: str) -> bool:
     return name == prefix or name.startswith(prefix + ".")
 
 
-@lru_cache(maxsize=None)
+@cache
 def modules() -> dict[str, Path]:
     found = {}
     for top in APP_ROOTS:
@@ -79,7 +79,7 @@ def _import_nodes_in(node: ast.AST):
         yield from (n for child in node.orelse for n in _import_nodes_in(child))
 
 
-@lru_cache(maxsize=None)
+@cache
 def imports_of(module: str) -> tuple[str, ...]:
     """The modules ``module`` imports, fully qualified (``from a import b``: ``a.b`` when that
     is a module of ours, else ``a``)."""

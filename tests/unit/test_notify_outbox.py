@@ -9,15 +9,21 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.conftest import LINK_KEY, links_for_tests  # noqa: F401
 from bot.bookings import chat
-from bot.bookings.models import (Event, EventSession, MessageKind, OutboxMessage, OutboxState,
-                                 Reminder)
-from bot.bookings.outbox import (FIELDS, TO_STAFF, Outgoing, Policy, SendError, deliver_outbox,
-                                 record_receipt)
+from bot.bookings.models import Event, EventSession, MessageKind, OutboxMessage, OutboxState, Reminder
+from bot.bookings.outbox import (
+    FIELDS,
+    TO_STAFF,
+    Outgoing,
+    Policy,
+    SendError,
+    deliver_outbox,
+    record_receipt,
+)
 from bot.bookings.service import BookingService
 from bot.bookings.views import BookingView
 from bot.contact import Contact
+from tests.conftest import LINK_KEY, links_for_tests  # noqa: F401
 
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)
 START = NOW + dt.timedelta(days=3)

@@ -15,7 +15,8 @@ S, H, A, N, HL = Concern.SUICIDE, Concern.SELF_HARM, Concern.ABUSE, Concern.NEGL
 DISCLOSURES = [
     ("i wanna kms", S), ("dont want to be here anymore", S), ("i want to die", S),
     ("honestly i just want to kill myself", S), ("i dont want to be alive anymore", S),
-    ("im gonna end it all tonight", S), ("sometimes i think everyone would be better off if i was dead", None),
+    ("im gonna end it all tonight", S),
+    ("sometimes i think everyone would be better off if i was dead", None),
     ("i feel suicidal", S), ("ive been having suicidal thoughts", S), ("no point in living tbh", S),
     ("i wish i was never born", S), ("i want to take my own life", S), ("i cant go on like this", S),
     ("thinking of jumping off the bridge", S), ("i dont want to wake up tomorrow", S),

@@ -9,14 +9,14 @@ from bot.catalogue import io
 from bot.cli import SEED_DIR
 
 
-
 @pytest.fixture(scope="module")
 def roles():
+    from sqlalchemy.orm import sessionmaker
+
+    import bot.casework.models  # noqa: F401
     from bot.bootstrap import SqlUnitOfWork
     from bot.catalogue.service import CatalogueService
     from bot.db import Base, make_engine
-    from sqlalchemy.orm import sessionmaker
-    import bot.casework.models  # noqa: F401
 
     engine = make_engine("sqlite://")
     Base.metadata.create_all(engine)
@@ -64,7 +64,8 @@ def test_rendered_suggestions_are_short_and_plain(roles):
 
 
 @pytest.mark.parametrize("text, stage", [
-    ("i got my gcses", "gcses"), ("doing a levels", "a-levels"), ("btec in health and social care", "t-level-btec"),
+    ("i got my gcses", "gcses"), ("doing a levels", "a-levels"),
+    ("btec in health and social care", "t-level-btec"),
     ("im 28 and want to go back to college", "adult-returner"), ("i left school with nothing", "no-gcses"),
     ("no qualifications", "no-gcses"), ("hmm", None),
 ])

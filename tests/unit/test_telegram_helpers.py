@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.telegram_helpers import (BUTTONS_ONLY_TEXT, MAX_MESSAGE_LENGTH, Incoming, PayloadStore,
-                                           RecentIds, addressed_to_me, is_text_we_cannot_read,
-                                           keyboard_rows, message_chunks, read_callback, read_message,
-                                           split_text, user_texts, utf16_len)
+from bot.channels.telegram_helpers import (
+    BUTTONS_ONLY_TEXT,
+    MAX_MESSAGE_LENGTH,
+    Incoming,
+    PayloadStore,
+    RecentIds,
+    addressed_to_me,
+    is_text_we_cannot_read,
+    keyboard_rows,
+    message_chunks,
+    read_callback,
+    read_message,
+    split_text,
+    user_texts,
+    utf16_len,
+)
 
 BOT, BOT_ID = "careers_test_bot", 123456789
 
