@@ -9,7 +9,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.catalogue.answers import Reply
+from bot.kernel.replies import Reply
 
 logger = logging.getLogger(__name__)
 

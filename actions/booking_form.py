@@ -13,9 +13,10 @@ from actions.base import Events, ThreadedAction
 from actions.bookings_common import BOOKING, FILTER, bookings, contact_for, filters, ics_url, options
 from actions.forms import RegistryFormValidation, cleared, end_form, ended_because, read
 from bot.bookings import chat
-from bot.catalogue.answers import Button, Reply
+from bot.bookings.statuses import OutcomeStatus
 from bot.forms.codecs import INT
 from bot.forms.registry import FormEnd
+from bot.kernel.replies import Button, Reply
 from bot.settings import get_settings
 
 NONE_AHEAD = ("There are no taster days or workshops open for booking right now. New dates are "
@@ -106,7 +107,8 @@ class ValidateBookingForm(RegistryFormValidation):
                              tracker: Tracker, domain: DomainDict) -> list[str]:
         slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
         session = read(tracker, BOOKING)["booking_session"]
-        full = slots and session is not None and await asyncio.to_thread(bookings().check, session) == "full"
+        full = (slots and session is not None
+                and await asyncio.to_thread(bookings().check, session) == OutcomeStatus.FULL)
         return [s for s in slots if s != "booking_waitlist" or full]  # the waiting list: only if full
 
     async def validate_booking_session(self, value: Any, dispatcher: CollectingDispatcher,
@@ -120,9 +122,9 @@ class ValidateBookingForm(RegistryFormValidation):
         if choice is None:
             return self.refuse("booking_session", dispatcher, tracker)
         status = await asyncio.to_thread(bookings().check, choice.id, age)
-        if status in chat.PROBLEMS and status != "full":
+        if status in chat.PROBLEMS and status != OutcomeStatus.FULL:
             return self.refuse("booking_session", dispatcher, tracker, chat.PROBLEMS[status])
-        if status == "too_young" and age is not None:
+        if status == OutcomeStatus.TOO_YOUNG and age is not None:
             return self.refuse("booking_session", dispatcher, tracker, chat.too_young(choice, age))
         return {"booking_session": INT.encode(choice.id), "booking_waitlist": None}
 
@@ -180,15 +182,14 @@ class ActionSubmitBooking(ThreadedAction):
             sender_id=tracker.sender_id, channel=tracker.get_latest_input_channel() or "rest",
             first_name=answers["booking_name"] or "", contact=contact, age=answers["booking_age"],
             access_needs=None if access in (None, chat.NO_ACCESS_NEEDS) else access)
-        out = bookings().book(session, waitlist=bool(answers["booking_waitlist"]), **kw)
-        if out.status == "full":  # the last place went while we were talking: queue, don't lose it
-            out = bookings().book(session, waitlist=True, **kw)
-            if out.booking:
-                return [Reply("Sorry, the last place went just before you."),
-                        chat.booked(out, ics_url(out.booking.ics_token))], clear
-        if out.status in ("confirmed", "waiting") and out.booking:
+        out = bookings().book(session, waitlist=bool(answers["booking_waitlist"]),
+                              fall_back_to_waiting_list=True, **kw)
+        if out.waiting_list_fallback and out.booking:
+            return [Reply("Sorry, the last place went just before you."),
+                    chat.booked(out, ics_url(out.booking.ics_token))], clear
+        if out.status in (OutcomeStatus.CONFIRMED, OutcomeStatus.WAITING) and out.booking:
             return [chat.booked(out, ics_url(out.booking.ics_token))], clear
-        if out.status == "duplicate" and out.booking:
+        if out.status == OutcomeStatus.DUPLICATE and out.booking:
             return [Reply(f"You're already booked on this one: reference {out.booking.ref}."),
                     chat.my_bookings([out.booking])], clear
         return [Reply(chat.PROBLEMS.get(out.status, "Sorry, I couldn't book that.")

@@ -15,11 +15,13 @@ from actions.fallback import ActionFallback
 from actions.forms import RegistryFormValidation, cleared, end_form, ended_because, read
 from bot.bookings import chat
 from bot.bookings.models import NoticeKind
-from bot.bookings.views import BookingView, SessionView
-from bot.catalogue.answers import Button, Reply
+from bot.bookings.references import find_reference, normalise_reference
+from bot.bookings.statuses import ACTIVE, BookingStatus, OutcomeStatus
+from bot.bookings.views import BookingView
 from bot.contact import Contact, find_contact
 from bot.forms.codecs import CONTACT, INT
 from bot.forms.registry import FORMS, FormEnd
+from bot.kernel.replies import Button, Reply
 
 CANCEL, RESCHEDULE = FORMS["cancel_form"], FORMS["reschedule_form"]
 
@@ -30,7 +32,7 @@ def proof_of(tracker: Tracker) -> Contact | None:
 
 
 def ref_of(tracker: Tracker) -> str | None:
-    return tracker.get_slot("booking_ref") or chat.find_ref(tracker.latest_message.get("text") or "")
+    return tracker.get_slot("booking_ref") or find_reference(tracker.latest_message.get("text") or "")
 
 
 def lookup(tracker: Tracker, ref: str) -> BookingView | None:
@@ -52,7 +54,7 @@ class ActionAskBookingRef(ThreadedAction):
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
         mine = bookings().mine(tracker.sender_id)
         if tracker.active_loop.get("name") == "reschedule_form":
-            mine = [b for b in mine if b.status == "confirmed"]
+            mine = [b for b in mine if b.status == BookingStatus.CONFIRMED]
         if not mine:
             return [Reply("What's your booking reference? It looks like TD-7K3Q. If you booked "
                           "in another chat, add the email or mobile you used.")], []
@@ -64,14 +66,14 @@ class ActionAskBookingRef(ThreadedAction):
 class ManageFormValidation(RegistryFormValidation):
     """Shared by the cancel and reschedule forms: which booking, and is it theirs."""
 
-    statuses: tuple[str, ...] = ("confirmed", "offered", "waiting")
+    statuses: tuple[BookingStatus, ...] = ACTIVE
 
     async def extract_booking_ref(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> dict[str, Any]:
         if tracker.get_slot("booking_ref") or tracker.get_slot("requested_slot") not in (None, "booking_ref"):
             return {}
         text = tracker.latest_message.get("text") or ""
-        found = chat.find_ref(text)
+        found = find_reference(text)
         if found:
             return {"booking_ref": found, "booking_proof": CONTACT.encode(find_contact(text))}
         if tracker.get_slot("requested_slot") is None:  # only one booking: no need to ask
@@ -83,12 +85,18 @@ class ManageFormValidation(RegistryFormValidation):
 
     async def validate_booking_ref(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        ref = chat.find_ref(str(value or "")) or str(value or "").strip().upper()
+        ref = find_reference(str(value or "")) or normalise_reference(str(value or ""))
         proof = find_contact(tracker.latest_message.get("text") or "") or proof_of(tracker)
         found = await asyncio.to_thread(bookings().find, ref, proof, tracker.sender_id)
         if found is None or found.status not in self.statuses:
             return self.refuse("booking_ref", dispatcher, tracker)
-        return {"booking_ref": found.ref, "booking_proof": CONTACT.encode(proof)}
+        return {"booking_ref": found.ref, "booking_proof": CONTACT.encode(proof),
+                **await self.after_choosing(found, dispatcher)}
+
+    async def after_choosing(self, booking: BookingView, dispatcher: CollectingDispatcher
+                             ) -> dict[str, Any]:
+        """More slots once the booking is known and theirs (none here)."""
+        return {}
 
 
 class ValidateCancelForm(ManageFormValidation):
@@ -101,7 +109,7 @@ class ActionAskCancelConfirm(ThreadedAction):
 
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
         b = lookup(tracker, tracker.get_slot("booking_ref"))
-        what = "your place on the waiting list for" if b.status == "waiting" else "your place on"
+        what = "your place on the waiting list for" if b.status == BookingStatus.WAITING else "your place on"
         return [Reply(f"Cancel {what} {b.session.title}, {chat.label_date(b.session)} ({b.ref})?",
                       (Button("Yes, cancel it", "/affirm"), Button("No, keep it", "/deny")))], []
 
@@ -118,7 +126,7 @@ class ActionSubmitCancel(ThreadedAction):
         if read(tracker, CANCEL)["cancel_confirm"] is not True:
             return [Reply(f"OK, I haven't changed anything. {ref} is still yours.")], clear
         out = bookings().cancel(ref, sender_id=tracker.sender_id, contact=proof_of(tracker))
-        if out.status != "cancelled":
+        if out.status != OutcomeStatus.CANCELLED:
             return [Reply("That booking was already cancelled, so there's nothing to do.")], clear
         return [Reply(f"Done: {ref} is cancelled. Thanks for letting us know, it means someone "
                       "else can have the place.", (Button("Book another date", "/book_event"),))], clear
@@ -126,35 +134,23 @@ class ActionSubmitCancel(ThreadedAction):
 
 class ValidateRescheduleForm(ManageFormValidation):
     form = RESCHEDULE.name
-    statuses = ("confirmed",)
+    statuses = (BookingStatus.CONFIRMED,)
 
-    async def validate_booking_ref(self, value: Any, dispatcher: CollectingDispatcher,
-                                   tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        result = await super().validate_booking_ref(value, dispatcher, tracker, domain)
-        if result.get("booking_ref"):
-            found = await asyncio.to_thread(bookings().find, result["booking_ref"],
-                                            CONTACT.decode(result.get("booking_proof")),
-                                            tracker.sender_id)
-            if not await asyncio.to_thread(alternatives, found):
-                dispatcher.utter_message(text="There are no other dates with places for this "
-                                              "event right now, so your booking stays as it is.")
-                result.update(end_form(FormEnd.NO_OTHER_DATES))
-        return result
+    async def after_choosing(self, booking: BookingView, dispatcher: CollectingDispatcher
+                             ) -> dict[str, Any]:
+        if await asyncio.to_thread(bookings().other_dates, booking):
+            return {}
+        dispatcher.utter_message(text="There are no other dates with places for this "
+                                      "event right now, so your booking stays as it is.")
+        return end_form(FormEnd.NO_OTHER_DATES)
 
     async def validate_new_session(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         found = await asyncio.to_thread(lookup, tracker, tracker.get_slot("booking_ref"))
-        choice = chat.pick(str(value or ""), await asyncio.to_thread(alternatives, found))
+        choice = chat.pick(str(value or ""), await asyncio.to_thread(bookings().other_dates, found))
         if choice is None:
             return self.refuse("new_session", dispatcher, tracker)
         return {"new_session": INT.encode(choice.id)}
-
-
-def alternatives(b: BookingView | None) -> list[SessionView]:
-    if b is None:
-        return []
-    return [s for s in bookings().upcoming() if s.event_id == b.session.event_id
-            and s.id != b.session.id and s.places_left > 0]
 
 
 class ActionAskNewSession(ThreadedAction):
@@ -163,7 +159,7 @@ class ActionAskNewSession(ThreadedAction):
 
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
         b = lookup(tracker, tracker.get_slot("booking_ref"))
-        return [chat.session_list(alternatives(b), f"Which date would you like instead of "
+        return [chat.session_list(bookings().other_dates(b), f"Which date would you like instead of "
                                                    f"{chat.label_date(b.session)}?", "new_session")], []
 
 
@@ -192,7 +188,7 @@ class ActionSubmitReschedule(ThreadedAction):
         if answers["reschedule_confirm"] is not True:
             return [Reply(f"OK, I haven't changed anything. {ref} stays as it was.")], clear
         out = bookings().reschedule(ref, new, sender_id=tracker.sender_id, contact=proof_of(tracker))
-        if out.status != "moved":
+        if out.status != OutcomeStatus.MOVED:
             return [Reply("Sorry, that date has just filled up, so your booking stays as it "
                           "was. Ask me again to pick another date.")], clear
         b = out.booking
@@ -206,12 +202,12 @@ class ActionAcceptOffer(ThreadedAction):
 
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
         ref = ref_of(tracker) or next((b.ref for b in bookings().mine(tracker.sender_id)
-                                       if b.status == "offered"), None)
+                                       if b.status == BookingStatus.OFFERED), None)
         out = bookings().accept_offer(ref, sender_id=tracker.sender_id) if ref else None
         clear = [SlotSet("booking_ref", None)]
-        if out and out.status in ("confirmed", "duplicate") and out.booking:
+        if out and out.status in (OutcomeStatus.CONFIRMED, OutcomeStatus.DUPLICATE) and out.booking:
             return [chat.booked(out, ics_url(out.booking.ics_token))], clear
-        if out and out.status == "expired":
+        if out and out.status == OutcomeStatus.EXPIRED:
             return [Reply("Sorry, the time to accept that place has run out, so it went to the "
                           "next person. I can look for another date.",
                           (Button("Other dates", "/book_event"),))], clear
@@ -227,7 +223,7 @@ class ActionDeclineOffer(ThreadedAction):
         ref = ref_of(tracker)
         out = bookings().decline_offer(ref, sender_id=tracker.sender_id) if ref else None
         clear = [SlotSet("booking_ref", None)]
-        if out and out.status == "cancelled":
+        if out and out.status == OutcomeStatus.CANCELLED:
             return [Reply(f"OK, I've let the place go and taken you off the waiting list ({ref}).")], clear
         return [Reply("I can't find that offer any more.")], clear
 

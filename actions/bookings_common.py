@@ -1,24 +1,16 @@
 """Shared by the booking actions: the service, the sessions on offer, and the contact route."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 from rasa_sdk import Tracker
 
-from actions import services
+from actions.services import bookings
 from bot.bookings import chat
-from bot.bookings.service import BookingService
 from bot.bookings.views import SessionView
 from bot.contact import Contact, contact_route
 from bot.forms.registry import FORMS
 
 BOOKING = FORMS["booking_form"]
 FILTER = BOOKING.slot("booking_filter")
-
-
-@lru_cache(maxsize=1)
-def bookings() -> BookingService:
-    return BookingService(services.uow_factory())
 
 
 def contact_for(tracker: Tracker, text: str) -> Contact | None:

@@ -7,7 +7,8 @@ from rasa_sdk.events import SlotSet
 from actions import services
 from actions.base import Events, ThreadedAction
 from bot.catalogue import guidance
-from bot.catalogue.answers import Button, Reply, payload
+from bot.catalogue.answers import payload
+from bot.kernel.replies import Button, Reply
 
 TOPIC = "care-leaver"
 

@@ -7,7 +7,7 @@ from rasa_sdk.events import SlotSet
 from actions import services
 from actions.base import Events, ThreadedAction
 from bot.catalogue import answers
-from bot.catalogue.answers import Reply
+from bot.kernel.replies import Reply
 
 
 class ActionCompareRoles(ThreadedAction):

@@ -6,7 +6,7 @@ from rasa_sdk import Tracker
 from actions.base import Events, ThreadedAction
 from actions.bookings_common import bookings
 from bot.bookings import chat
-from bot.catalogue.answers import Reply
+from bot.kernel.replies import Reply
 
 
 class ActionListEvents(ThreadedAction):

@@ -7,7 +7,8 @@ from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from actions import services
 from actions.base import Events, ThreadedAction
 from bot.catalogue import answers
-from bot.catalogue.answers import Button, Reply, payload
+from bot.catalogue.answers import payload
+from bot.kernel.replies import Button, Reply
 from bot.text import has_words
 
 # What each intent means, as a button a person would click.

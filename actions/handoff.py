@@ -12,8 +12,8 @@ from actions.base import Events, ThreadedAction
 from actions.bookings_common import contact_for
 from actions.forms import RegistryFormValidation, cleared, read
 from bot.casework.service import request_handoff
-from bot.catalogue.answers import Reply
 from bot.forms.registry import FORMS
+from bot.kernel.replies import Reply
 
 HANDOFF = FORMS["handoff_form"]
 

@@ -9,9 +9,10 @@ from rasa_sdk.events import SlotSet
 from actions import services
 from actions.base import Events, ThreadedAction
 from bot.catalogue import answers, guidance, kinds
-from bot.catalogue.answers import Button, Reply, payload
+from bot.catalogue.answers import payload
 from bot.catalogue.facts import fact_reply
 from bot.catalogue.finder import Finding
+from bot.kernel.replies import Button, Reply
 
 JOB_QUESTION = re.compile(r"\b(become|becoming|be an?|job as|work as|working as|career as|"
                           r"train(ing)? to be|how to be)\b", re.IGNORECASE)

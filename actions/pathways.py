@@ -13,7 +13,7 @@ from actions.base import Events, ThreadedAction, send
 from actions.forms import RegistryFormValidation
 from actions.roles import care_follow_up, care_leaver_note
 from bot import pathways
-from bot.catalogue.answers import Button, Reply
+from bot.kernel.replies import Button, Reply
 
 
 class ActionAskCurrentStage(Action):

@@ -8,7 +8,7 @@ from actions import services
 from actions.base import Events, ThreadedAction
 from actions.knowledge import sure_answer
 from bot.catalogue import answers, guidance
-from bot.catalogue.answers import Reply
+from bot.kernel.replies import Reply
 
 
 class ActionPathwayInfo(ThreadedAction):

@@ -6,7 +6,8 @@ from rasa_sdk.events import SlotSet
 
 from actions.base import Events, ThreadedAction
 from actions.bookings_common import bookings
-from bot.catalogue.answers import Button, Reply
+from bot.bookings.statuses import BookingStatus
+from bot.kernel.replies import Button, Reply
 
 
 class ActionAskEraseConfirm(ThreadedAction):
@@ -14,7 +15,7 @@ class ActionAskEraseConfirm(ThreadedAction):
         return "action_ask_erase_confirm"
 
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
-        held = [b for b in bookings().mine(tracker.sender_id) if b.status == "confirmed"]
+        held = [b for b in bookings().mine(tracker.sender_id) if b.status == BookingStatus.CONFIRMED]
         keep = (" Your bookings stay (you can still cancel them here), but without your name or "
                 "contact details." if held else "")
         return [Reply("This deletes your name and contact details from any bookings, and this "

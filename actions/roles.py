@@ -11,9 +11,10 @@ from actions import services
 from actions.base import Events, ThreadedAction
 from actions.knowledge import find_beyond_the_page, found_reply, pay_bands_reply, sure_answer
 from bot.catalogue import answers
-from bot.catalogue.answers import Button, Reply, payload
+from bot.catalogue.answers import payload
 from bot.catalogue.facts import Fact
 from bot.catalogue.views import RoleView
+from bot.kernel.replies import Button, Reply
 
 
 def care_leaver_note(tracker: Tracker) -> list[Reply]:

@@ -9,7 +9,8 @@ from rasa_sdk import Tracker
 from actions import services
 from actions.base import Events, ThreadedAction
 from bot.casework.service import record_flag
-from bot.catalogue.answers import Button, Reply, payload
+from bot.catalogue.answers import payload
+from bot.kernel.replies import Button, Reply
 from bot.safeguarding import assess
 from bot.safeguarding_model import Risk
 from bot.safeguarding_signals import combine

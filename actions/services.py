@@ -1,4 +1,5 @@
-"""The domain services the actions call, built once per process on first use.
+"""The domain services the actions call, built once per process on first use (by the
+composition root, bot/bootstrap.py).
 
 A service holds a unit-of-work *factory*, never a session: each action run opens its own
 session and closes it before replying.
@@ -6,28 +7,26 @@ session and closes it before replying.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Callable
 
+from bot import bootstrap
+from bot.bookings.service import BookingService
 from bot.catalogue.service import CatalogueService
-from bot.catalogue.unit_of_work import SqlUnitOfWork
-from bot.db import session_factory
-from bot.settings import get_settings
+from bot.kernel.unit_of_work import UowFactory
 
 
 @lru_cache(maxsize=1)
-def uow_factory() -> Callable[[], SqlUnitOfWork]:
+def uow_factory() -> UowFactory:
     """Makes a fresh unit of work (and so a fresh session) on each call."""
-    factory = session_factory()
-    return lambda: SqlUnitOfWork(factory)
+    return bootstrap.sql_uow_factory()
 
 
 @lru_cache(maxsize=1)
 def catalogue() -> CatalogueService:
-    settings = get_settings()
-    service = CatalogueService(
-        uow_factory(),
-        refresh_seconds=settings.catalogue_refresh_seconds,
-        nation=settings.pay_nation,
-    )
+    service = bootstrap.catalogue_service(uow_factory())
     service.warm()  # embeddings of the catalogue's text, off the first user's turn
     return service
+
+
+@lru_cache(maxsize=1)
+def bookings() -> BookingService:
+    return bootstrap.booking_service(uow_factory())

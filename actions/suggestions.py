@@ -13,8 +13,8 @@ from actions import services
 from actions.base import Events, ThreadedAction, send
 from actions.forms import RegistryFormValidation, cleared
 from bot import suggestions
-from bot.catalogue.answers import Button, Reply
 from bot.forms.registry import FORMS
+from bot.kernel.replies import Button, Reply
 
 QUIZ = FORMS["suggestion_form"]
 QUESTIONS = {q.slot: q for q in suggestions.QUESTIONS}

@@ -38,9 +38,9 @@ class Outcome:
 
 
 def catalogue_service(folder: Path):
+    from bot.bootstrap import SqlUnitOfWork
     from bot.catalogue import io
     from bot.catalogue.service import CatalogueService
-    from bot.catalogue.unit_of_work import SqlUnitOfWork
     from bot.cli import SEED_DIR
     from bot.db import session_factory, upgrade
 

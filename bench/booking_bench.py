@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.bookings.models import Event, EventSession
 from bot.bookings.service import BookingService
-from bot.catalogue.unit_of_work import SqlUnitOfWork
+from bot.bootstrap import SqlUnitOfWork
 from bot.contact import Contact
 from bot.db import session_factory, upgrade
 

@@ -18,16 +18,16 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _catalogue_import(args: argparse.Namespace) -> int:
+    from bot.bootstrap import SqlUnitOfWork
     from bot.catalogue import io
-    from bot.catalogue.unit_of_work import SqlUnitOfWork
 
     print(io.load(SqlUnitOfWork(), io.read(Path(args.file))))
     return 0
 
 
 def _catalogue_export(args: argparse.Namespace) -> int:
+    from bot.bootstrap import SqlUnitOfWork
     from bot.catalogue import io
-    from bot.catalogue.unit_of_work import SqlUnitOfWork
 
     data = io.dump(SqlUnitOfWork())
     io.write(data, Path(args.file))
@@ -36,8 +36,8 @@ def _catalogue_export(args: argparse.Namespace) -> int:
 
 
 def _catalogue_seed(args: argparse.Namespace) -> int:
+    from bot.bootstrap import SqlUnitOfWork
     from bot.catalogue import io
-    from bot.catalogue.unit_of_work import SqlUnitOfWork
 
     with SqlUnitOfWork() as uow:
         count = uow.catalogue.version()[0]
@@ -50,7 +50,7 @@ def _catalogue_seed(args: argparse.Namespace) -> int:
 
 def _events_seed(args: argparse.Namespace) -> int:
     from bot.bookings.seed import seed_events
-    from bot.catalogue.unit_of_work import SqlUnitOfWork
+    from bot.bootstrap import SqlUnitOfWork
 
     added = seed_events(SqlUnitOfWork(), force=args.force)
     print(f"added {added} sample sessions" if added else "upcoming events exist; nothing to do")
@@ -58,18 +58,17 @@ def _events_seed(args: argparse.Namespace) -> int:
 
 
 def _bookings_purge(args: argparse.Namespace) -> int:
-    from bot.bookings.service import BookingService
-    from bot.catalogue.unit_of_work import SqlUnitOfWork
+    from bot.bootstrap import booking_service
     from bot.settings import get_settings
 
     days = get_settings().purge_after_days if args.days is None else args.days
-    print(f"removed contact details from {BookingService(SqlUnitOfWork).purge(days)} bookings "
+    print(f"removed contact details from {booking_service().purge(days)} bookings "
           f"of events that ended more than {days} days ago")
     return 0
 
 
 def _worker(args: argparse.Namespace) -> int:
-    from bot.bookings.worker import run_forever
+    from bot.worker import run_forever
 
     return run_forever()
 

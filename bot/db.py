@@ -1,8 +1,6 @@
 """Engines and sessions. One engine per database URL, one session per unit of work."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -61,20 +59,6 @@ def get_engine(url: str | None = None) -> Engine:
 
 def session_factory(url: str | None = None) -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(url), expire_on_commit=False)
-
-
-@contextmanager
-def session_scope(url: str | None = None) -> Iterator[Session]:
-    """A session for one request or job: committed on success, rolled back on error."""
-    session = session_factory(url)()
-    try:
-        yield session
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def alembic_config(url: str | None = None):

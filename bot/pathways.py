@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.catalogue.answers import Button, Reply, article, payload
+from bot.catalogue.answers import article, payload
 from bot.catalogue.views import RoleView, RouteView
+from bot.kernel.replies import Button, Reply
 
 
 @dataclass(frozen=True)

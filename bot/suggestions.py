@@ -5,8 +5,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.catalogue.answers import Button, Reply, payload
+from bot.catalogue.answers import payload
 from bot.catalogue.views import RoleView
+from bot.kernel.replies import Button, Reply
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.bookings.seed import seed_events  # noqa: E402
+from bot.bootstrap import SqlUnitOfWork  # noqa: E402
 from bot.catalogue import io  # noqa: E402
-from bot.catalogue.unit_of_work import SqlUnitOfWork  # noqa: E402
 from bot.cli import SEED_DIR  # noqa: E402
 from bot.db import session_factory, upgrade  # noqa: E402
 from bot.supervisor import Stack, services, stack_env  # noqa: E402

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
+from bot.bootstrap import SqlUnitOfWork
 from bot.catalogue import io
 from bot.catalogue.service import CatalogueService
-from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.db import Base, make_engine
 from tests.e2e.stack import chat, stack, telegram  # noqa: F401  (one instance per test session)
 

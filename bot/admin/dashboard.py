@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.admin.forms import STALE_AFTER
 from bot.bookings.models import Booking, Event, EventSession, MessageKind, OutboxMessage, OutboxState
+from bot.bookings.statuses import BookingStatus, places_held, places_used
 from bot.casework.models import HandoffRequest, SafeguardingFlag
 from bot.catalogue.models import PayBand, Role
 from bot.safeguarding import assess
@@ -228,12 +229,11 @@ def bookings_by_session(factory: sessionmaker[Session], now: dt.datetime | None 
     rows = []
     for r in sessions:
         c = by[r.id]
-        held = c.get("confirmed", 0) + c.get("offered", 0)
-        used = held + c.get("attended", 0)
+        held, used, waiting = places_held(c), places_used(c), c.get(BookingStatus.WAITING, 0)
         rows.append((f"{r.title[:20]} {r.starts_at:%d %b}",
-                     {"booked": held, "attended": c.get("attended", 0),
-                      "waiting": c.get("waiting", 0), "free": max(r.capacity - used, 0)},
-                     f"{used}/{r.capacity}" + (f" +{c['waiting']} waiting" if c.get("waiting") else "")))
+                     {"booked": held, "attended": c.get(BookingStatus.ATTENDED, 0),
+                      "waiting": waiting, "free": max(r.capacity - used, 0)},
+                     f"{used}/{r.capacity}" + (f" +{waiting} waiting" if waiting else "")))
     return rows
 
 

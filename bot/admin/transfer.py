@@ -20,9 +20,9 @@ from starlette.responses import RedirectResponse, Response
 from bot.admin.actions import flash
 from bot.admin.audit import plain, record
 from bot.admin.auth import actor
+from bot.bootstrap import SqlUnitOfWork
 from bot.catalogue import io
 from bot.catalogue.schema import CatalogueData
-from bot.catalogue.unit_of_work import SqlUnitOfWork
 
 MAX_UPLOAD = 5 * 1024 * 1024
 IDENTITY = "catalogue-io"

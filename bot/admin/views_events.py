@@ -24,9 +24,9 @@ from bot.admin.actions import apply, confirm, flash, list_url, pks_of, set_statu
 from bot.admin.audit import AuditedView, record, snapshot
 from bot.admin.auth import actor
 from bot.admin.forms import http_url
-from bot.bookings.models import (ACTIVE, EVENT_STATUSES, HOLDING, KINDS, Booking, Event,
-                                 EventSession, OutboxState)
-from bot.catalogue.unit_of_work import SqlUnitOfWork
+from bot.bookings.models import KINDS, Booking, Event, EventSession, OutboxState
+from bot.bookings.statuses import ACTIVE, HOLDING, BookingStatus, EventStatus, places_held
+from bot.bootstrap import booking_service, sql_uow_factory
 
 MOVED_FIELDS = ("starts_at", "ends_at", "site", "town", "address", "online_url")
 CSV_FIELDS = ["ref", "status", "first_name", "contact_method", "contact_value", "access_needs",
@@ -35,12 +35,7 @@ CSV_FIELDS = ["ref", "status", "first_name", "contact_method", "contact_value", 
 
 def cancel_booking(uow_factory, booking_id: int, staff_email: str):
     """Cancel through the bookings service (it tells the person and offers the place on)."""
-    from bot.bookings import service
-
-    fn = getattr(service, "cancel_by_staff", None)
-    if fn is not None:
-        return fn(uow_factory, booking_id, staff_email)
-    return service.BookingService(uow_factory).cancel_by_staff(booking_id, staff_email)
+    return booking_service(uow_factory).cancel_by_staff(booking_id, staff_email)
 
 
 def _messages(model: Booking, attribute: str) -> list[str]:
@@ -59,9 +54,9 @@ def _bookings_summary(model: EventSession, attribute: str) -> Markup:
     counts: dict[str, int] = {}
     for b in model.bookings:
         counts[b.status] = counts.get(b.status, 0) + 1
-    held = sum(counts.get(s, 0) for s in HOLDING)
+    held = places_held(counts)
     return Markup("{} of {} held · {} waiting · {} attended").format(
-        held, model.capacity, counts.get("waiting", 0), counts.get("attended", 0))
+        held, model.capacity, counts.get(BookingStatus.WAITING, 0), counts.get(BookingStatus.ATTENDED, 0))
 
 
 def _csv_link(model: EventSession, attribute: str) -> Markup:
@@ -79,7 +74,7 @@ class EventAdmin(AuditedView, model=Event):
     @property
     def form_args(self) -> dict[str, dict]:
         return {"kind": {"choices": list(KINDS.items())},
-                "status": {"choices": [(s, s) for s in EVENT_STATUSES],
+                "status": {"choices": [(s.value, s.value) for s in EventStatus],
                            "description": "Only published events can be booked."},
                 "min_age": {"validators": [NumberRange(10, 99, "Give an age from 10 to 99")]}}
 
@@ -110,7 +105,8 @@ class EventSessionAdmin(AuditedView, model=EventSession):
     def form_args(self) -> dict[str, dict]:
         return {"online_url": {"validators": [http_url(optional=True)]},
                 "capacity": {"validators": [NumberRange(1, 10000, "Give at least 1 place")]},
-                "status": {"choices": [("published", "published"), ("cancelled", "cancelled")]},
+                "status": {"choices": [(s.value, s.value)
+                                       for s in (EventStatus.PUBLISHED, EventStatus.CANCELLED)]},
                 "starts_at": {"description": "In UTC, written YYYY-MM-DD HH:MM:SS."},
                 "ends_at": {"description": "In UTC, written YYYY-MM-DD HH:MM:SS."}}
 
@@ -223,7 +219,7 @@ class _BookingBase(AuditedView, model=Booking):
 
 
 def _uow_factory(view) -> Any:
-    return lambda: SqlUnitOfWork(view.session_maker)
+    return sql_uow_factory(view.session_maker)
 
 
 class BookingAdmin(_BookingBase, model=Booking):
@@ -239,7 +235,8 @@ class BookingAdmin(_BookingBase, model=Booking):
 
     @expose("/attended-confirmed", methods=["POST"])
     async def attended(self, request: Request) -> Response:
-        return await apply(self, request, "mark attended", set_status("attended", ("confirmed",)))
+        return await apply(self, request, "mark attended",
+                           set_status(BookingStatus.ATTENDED, (BookingStatus.CONFIRMED,)))
 
     @action("cancel", "Cancel booking", add_in_detail=True, add_in_list=True)
     async def ask_cancel(self, request: Request) -> Response:
@@ -258,7 +255,8 @@ class WaitingListAdmin(_BookingBase, model=Booking):
     column_default_sort = [("session_id", False), ("created_at", False)]
 
     def list_query(self, request: Request):
-        return super().list_query(request).where(Booking.status.in_(("waiting", "offered")))
+        return super().list_query(request).where(
+            Booking.status.in_((BookingStatus.WAITING, BookingStatus.OFFERED)))
 
     @action("cancel", "Remove from waiting list", add_in_detail=True, add_in_list=True)
     async def ask_cancel(self, request: Request) -> Response:

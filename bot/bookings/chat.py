@@ -11,11 +11,11 @@ import re
 from rapidfuzz import fuzz, process
 
 from bot.bookings.models import NoticeKind
+from bot.bookings.statuses import BookingStatus, OutcomeStatus
 from bot.bookings.views import BookingView, Outcome, SessionView, deadline_text, uk_time
-from bot.catalogue.answers import Button, Reply
+from bot.kernel.replies import Button, Reply
 from bot.settings import get_settings
 
-REF_RE = re.compile(r"\b(TD|CV|OE|WE|EV)\s*(-?)\s*([2-9ABCDEFGHJKMNP-Z]{4})\b", re.IGNORECASE)
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
             "4th": 4, "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "last": -1}
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -131,13 +131,6 @@ def parse_access(text: str) -> str:
     return NO_ACCESS_NEEDS if text.lower().strip(" .!") in NONE_WORDS else text[:500]
 
 
-def find_ref(text: str) -> str | None:
-    for m in REF_RE.finditer(text or ""):
-        if m.group(2) or re.search(r"\d", m.group(3)):  # "TD-ABCD" or "td7k3q", not "cv fast"
-            return f"{m.group(1)}-{m.group(3)}".upper()
-    return None
-
-
 # -- saying it ----------------------------------------------------------------------------------
 def label_date(s: SessionView) -> str:
     local = uk_time(s.starts_at)
@@ -172,7 +165,7 @@ def summary(s: SessionView, name: str, contact: str, access: str, waitlist: bool
 
 def booked(out: Outcome, ics_url: str) -> Reply:
     b = out.booking
-    if out.status == "waiting":
+    if out.status == OutcomeStatus.WAITING:
         return Reply(f"You're on the waiting list for {b.session.title} on {label_date(b.session)}: "
                      f"number {b.position} in the queue. Your reference is {b.ref}. If a place "
                      f"comes up {_reach(b, 'offer')}, and you'll have a day to say yes.",
@@ -201,10 +194,10 @@ def _reach(b: BookingView, what: str) -> str:
 
 
 PROBLEMS = {
-    "past": "Sorry, that session has already started, so it can't be booked.",
-    "cancelled_event": "Sorry, that session has been cancelled.",
-    "not_found": "Sorry, I can't find that session any more.",
-    "full": "Sorry, that session is now full.",
+    OutcomeStatus.PAST: "Sorry, that session has already started, so it can't be booked.",
+    OutcomeStatus.CANCELLED_EVENT: "Sorry, that session has been cancelled.",
+    OutcomeStatus.NOT_FOUND: "Sorry, I can't find that session any more.",
+    OutcomeStatus.FULL: "Sorry, that session is now full.",
 }
 
 
@@ -214,8 +207,9 @@ def too_young(s: SessionView, age: int) -> str:
 
 
 def booking_line(b: BookingView) -> str:
-    state = {"confirmed": "booked", "waiting": f"waiting list, number {b.position}",
-             "offered": "a place is yours if you accept it"}.get(b.status, b.status)
+    state = {BookingStatus.CONFIRMED: "booked",
+             BookingStatus.WAITING: f"waiting list, number {b.position}",
+             BookingStatus.OFFERED: "a place is yours if you accept it"}.get(b.status, b.status)
     return f"{b.ref}: {b.session.title}, {label_date(b.session)}, {b.session.town or 'online'} ({state})"
 
 
@@ -227,10 +221,10 @@ def my_bookings(bookings: list[BookingView]) -> Reply:
                      (Button("Book a taster day", "/book_event"),))
     buttons: list[Button] = []
     for b in bookings:
-        if b.status == "offered":
+        if b.status == BookingStatus.OFFERED:
             buttons.append(Button(f"Accept {b.ref}", payload("accept_offer", booking_ref=b.ref)))
         buttons.append(Button(f"Cancel {b.ref}", payload("cancel_booking", booking_ref=b.ref)))
-        if b.status == "confirmed":
+        if b.status == BookingStatus.CONFIRMED:
             buttons.append(Button(f"Change date {b.ref}",
                                   payload("reschedule_booking", booking_ref=b.ref)))
     return Reply("Your bookings:\n" + "\n".join(booking_line(b) for b in bookings),

@@ -1,28 +1,24 @@
 """Booking tables: an event (what), its sessions (when and where), bookings and reminders,
 and the outbox of email and text messages sent through GOV.UK Notify (bot/bookings/outbox.py).
 
-A booking's ``status`` moves: waiting -> offered -> confirmed, or confirmed -> cancelled;
-an offer that is not accepted in time becomes ``expired``. Places taken = confirmed + offered.
+A booking's ``status`` is a :class:`~bot.bookings.statuses.BookingStatus` (stored as its text);
+which statuses hold a place is said once, in bot/bookings/statuses.py.
 """
 from __future__ import annotations
 
 import datetime as dt
 import enum
 
-from sqlalchemy import (JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
-                        func, text)
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bot.bookings.statuses import ACTIVE, EventStatus, ReminderState
 from bot.db import Base
 
 KINDS = {"taster_day": "Taster day", "cv_workshop": "CV workshop", "open_evening": "Open evening",
          "work_experience": "Work experience day"}
-REF_PREFIX = {"taster_day": "TD", "cv_workshop": "CV", "open_evening": "OE", "work_experience": "WE"}
-EVENT_STATUSES = ("draft", "published", "cancelled")
-ACTIVE = ("confirmed", "offered", "waiting")      # a person holds (or queues for) a place
-HOLDING = ("confirmed", "offered")                # counts against capacity
-BOOKING_STATUSES = ("confirmed", "offered", "waiting", "cancelled", "expired", "attended")
-REMINDER_STATES = ("pending", "sending", "sent", "failed", "cancelled")
+# one active booking per person per session (the partial unique index below)
+_ACTIVE_SQL = text("status IN ({})".format(",".join(f"'{s.value}'" for s in ACTIVE)))
 
 
 def utcnow() -> dt.datetime:
@@ -44,7 +40,7 @@ class Event(Base):
     area: Mapped[str | None] = mapped_column(String(80))
     min_age: Mapped[int] = mapped_column(Integer, default=14)
     accessibility: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=EventStatus.DRAFT.value, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
@@ -74,7 +70,7 @@ class EventSession(Base):
     address: Mapped[str] = mapped_column(String(300), default="")
     online_url: Mapped[str | None] = mapped_column(String(500))
     capacity: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20), default="published", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=EventStatus.PUBLISHED.value, index=True)
 
     event: Mapped[Event] = relationship(back_populates="sessions", lazy="joined")
     bookings: Mapped[list["Booking"]] = relationship(back_populates="session")
@@ -88,14 +84,13 @@ class Booking(Base):
     __table_args__ = (
         # one active booking per person per session, whatever the timing (double submits)
         Index("uq_bookings_active_sender", "session_id", "sender_id", unique=True,
-              sqlite_where=text("status IN ('confirmed','offered','waiting')"),
-              postgresql_where=text("status IN ('confirmed','offered','waiting')")),
+              sqlite_where=_ACTIVE_SQL, postgresql_where=_ACTIVE_SQL),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = mapped_column(String(12), unique=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("event_sessions.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)          # BookingStatus
     channel: Mapped[str] = mapped_column(String(40))
     sender_id: Mapped[str] = mapped_column(String(128), index=True)
     first_name: Mapped[str | None] = mapped_column(String(80))
@@ -137,7 +132,8 @@ class Reminder(Base):
     booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))          # NoticeKind
     due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
-    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    state: Mapped[str] = mapped_column(String(20), default=ReminderState.PENDING.value,
+                                       index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

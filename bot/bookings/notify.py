@@ -17,10 +17,10 @@ from typing import Callable, Protocol
 from urllib.parse import quote
 
 import httpx
-from sqlalchemy import update
 
-from bot.bookings.models import NoticeKind, Reminder, utcnow
-from bot.catalogue.unit_of_work import AbstractUnitOfWork
+from bot.bookings.models import NoticeKind, utcnow
+from bot.bookings.statuses import ReminderState, holds_a_place
+from bot.kernel.unit_of_work import AbstractUnitOfWork
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -64,10 +64,7 @@ def deliver_due(uow_factory: Callable[[], AbstractUnitOfWork], notify: Notifier,
     counts = {"sent": 0, "retry": 0, "failed": 0}
     with uow_factory() as uow:  # claims interrupted by a crash: don't risk sending twice
         uow.begin_write()
-        stale = uow.bookings.db.execute(
-            update(Reminder).where(Reminder.state == "sending", Reminder.claimed_at < now - STALE)
-            .values(state="failed", last_error="interrupted while sending; not resent"))
-        counts["failed"] += stale.rowcount or 0
+        counts["failed"] += uow.bookings.fail_stale_claims(now - STALE)
         uow.commit()
     with uow_factory() as uow:
         due = [r.id for r in uow.bookings.due_reminders(now, limit)]
@@ -95,7 +92,7 @@ def _claim(uow_factory, reminder_id: int, now: dt.datetime) -> Notice | None:
         r = uow.bookings.reminder(reminder_id)
         b = r.booking
         uow.commit()
-        if r.kind in (NoticeKind.DAY_BEFORE, NoticeKind.OFFER) and b.status not in ("confirmed", "offered"):
+        if r.kind in (NoticeKind.DAY_BEFORE, NoticeKind.OFFER) and not holds_a_place(b.status):
             _finish(uow_factory, reminder_id, cancelled=True)
             return None
         return Notice(r.id, NoticeKind(r.kind), b.ref, b.sender_id, b.channel)
@@ -107,12 +104,12 @@ def _finish(uow_factory, reminder_id: int, *, sent_at: dt.datetime | None = None
         uow.begin_write()
         r = uow.bookings.reminder(reminder_id)
         if cancelled:
-            r.state, outcome = "cancelled", "failed"
+            r.state, outcome = ReminderState.CANCELLED, "failed"
         elif sent_at is not None:
-            r.state, r.sent_at, r.last_error, outcome = "sent", sent_at, None, "sent"
+            r.state, r.sent_at, r.last_error, outcome = ReminderState.SENT, sent_at, None, "sent"
         elif r.attempts >= MAX_ATTEMPTS:
-            r.state, r.last_error, outcome = "failed", error, "failed"
+            r.state, r.last_error, outcome = ReminderState.FAILED, error, "failed"
         else:
-            r.state, r.last_error, outcome = "pending", error, "retry"
+            r.state, r.last_error, outcome = ReminderState.PENDING, error, "retry"
         uow.commit()
         return outcome

@@ -24,19 +24,29 @@ address the worker is given (``STAFF_ALERT_EMAIL``), read when it is sent, never
 """
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable, Protocol
+from typing import Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.bookings.models import (Booking, MessageKind, NotifyChannel, OutboxMessage, OutboxState, as_utc,
-                                 utcnow)
 from bot.bookings.links import BookingLinks
+from bot.bookings.models import (
+    Booking,
+    MessageKind,
+    NotifyChannel,
+    OutboxMessage,
+    OutboxState,
+    as_utc,
+    utcnow,
+)
+from bot.bookings.statuses import HOLDING, BookingStatus
 from bot.bookings.views import deadline_text, full_place, when_text
-from bot.catalogue.unit_of_work import AbstractUnitOfWork
+from bot.kernel.unit_of_work import AbstractUnitOfWork
 
 logger = logging.getLogger(__name__)
 STALE = dt.timedelta(minutes=10)
@@ -55,12 +65,12 @@ FIELDS: dict[MessageKind, tuple[str, ...]] = {
 }
 # A message is sent only while its booking is in one of these states.
 WANTED = {
-    MessageKind.CONFIRMATION: {"confirmed"},
-    MessageKind.REMINDER: {"confirmed"},
-    MessageKind.OFFER: {"offered"},
-    MessageKind.OFFER_EXPIRED: {"expired"},
-    MessageKind.CANCELLED: {"cancelled"},
-    MessageKind.MOVED: {"confirmed", "offered"},
+    MessageKind.CONFIRMATION: {BookingStatus.CONFIRMED},
+    MessageKind.REMINDER: {BookingStatus.CONFIRMED},
+    MessageKind.OFFER: {BookingStatus.OFFERED},
+    MessageKind.OFFER_EXPIRED: {BookingStatus.EXPIRED},
+    MessageKind.CANCELLED: {BookingStatus.CANCELLED},
+    MessageKind.MOVED: set(HOLDING),
 }
 # Kinds sent to the team's address rather than to a booking's contact details.
 TO_STAFF = frozenset({MessageKind.STAFF_ALERT})
@@ -107,7 +117,42 @@ class Policy:
 
 
 # -- queries ------------------------------------------------------------------------------------
-class OutboxRepository:
+class AbstractOutboxRepository(abc.ABC):
+    """The outbox's rows (``uow.outbox``): the SQL one below; an in-memory one in tests."""
+
+    @abc.abstractmethod
+    def add(self, message: OutboxMessage) -> None: ...
+
+    @abc.abstractmethod
+    def get(self, message_id: int) -> OutboxMessage | None: ...
+
+    @abc.abstractmethod
+    def for_booking(self, booking_id: int) -> list[OutboxMessage]: ...
+
+    @abc.abstractmethod
+    def due(self, now: dt.datetime, limit: int) -> list[int]:
+        """The ids of pending messages whose next try is due, oldest first."""
+
+    @abc.abstractmethod
+    def claim(self, message_id: int, now: dt.datetime) -> bool:
+        """Atomically move one message from pending to sending; False if someone else did."""
+
+    @abc.abstractmethod
+    def fail_stale(self, before: dt.datetime) -> int:
+        """Messages left sending (claimed before ``before``) are failed, not resent."""
+
+    @abc.abstractmethod
+    def cancel_pending(self, booking_id: int, kinds: Iterable[MessageKind], reason: str) -> None: ...
+
+    @abc.abstractmethod
+    def forget(self, booking_ids: list[int]) -> None:
+        """Contact details removed: no personalisation kept, nothing more sent."""
+
+    @abc.abstractmethod
+    def by_receipt(self, notify_id: str | None, reference: str | None) -> OutboxMessage | None: ...
+
+
+class SqlOutboxRepository(AbstractOutboxRepository):
     def __init__(self, session: Session) -> None:
         self.db = session
 
@@ -174,10 +219,6 @@ class OutboxRepository:
         return None
 
 
-def repo(uow: AbstractUnitOfWork) -> OutboxRepository:
-    return OutboxRepository(uow.bookings.db)
-
-
 # -- writing (inside the booking service's unit of work) --------------------------------------
 def route_for(b: Booking) -> NotifyChannel | None:
     """Email or text for a web booking that still has its contact details; else None."""
@@ -214,7 +255,7 @@ def enqueue(uow: AbstractUnitOfWork, b: Booking, kind: MessageKind, now: dt.date
                             personalisation=personalisation_for(b, kind, links),
                             due_at=due, next_attempt_at=due, state=OutboxState.PENDING.value,
                             attempts=0, created_at=now)
-    repo(uow).add(message)
+    uow.outbox.add(message)
     return message
 
 
@@ -244,10 +285,10 @@ def deliver_outbox(uow_factory: Callable[[], AbstractUnitOfWork], send: Sender,
     counts = {"notify_sent": 0, "notify_retry": 0, "notify_failed": 0, "notify_skipped": 0}
     with uow_factory() as uow:   # claims interrupted by a crash: don't risk sending twice
         uow.begin_write()
-        counts["notify_failed"] += repo(uow).fail_stale(now - STALE)
+        counts["notify_failed"] += uow.outbox.fail_stale(now - STALE)
         uow.commit()
     with uow_factory() as uow:
-        due = repo(uow).due(now, limit)
+        due = uow.outbox.due(now, limit)
     for message_id in due:
         claimed = _claim(uow_factory, message_id, templates, now, staff_address)
         if claimed is None:
@@ -275,7 +316,7 @@ def _claim(uow_factory, message_id: int, templates: TemplateLookup, now: dt.date
            staff_address: str | None):
     with uow_factory() as uow:
         uow.begin_write()
-        outbox = repo(uow)
+        outbox = uow.outbox
         if not outbox.claim(message_id, now):
             return None
         message = outbox.get(message_id)
@@ -298,7 +339,7 @@ def _after_error(uow_factory, message_id: int, exc: SendError, policy: Policy,
                  now: dt.datetime) -> str:
     with uow_factory() as uow:
         uow.begin_write()
-        message = repo(uow).get(message_id)
+        message = uow.outbox.get(message_id)
         error = f"{exc.status or 'no answer'}: {exc.message}"[:300]
         if exc.retry and message.attempts < policy.max_attempts:
             message.state = OutboxState.PENDING.value
@@ -316,7 +357,7 @@ def _finish(uow_factory, message_id: int, *, state: OutboxState, error: str | No
             sent_at: dt.datetime | None = None, notify_id: str | None = None) -> None:
     with uow_factory() as uow:
         uow.begin_write()
-        message = repo(uow).get(message_id)
+        message = uow.outbox.get(message_id)
         message.state, message.last_error = state.value, error
         if sent_at is not None:
             message.sent_at, message.notify_id = sent_at, notify_id
@@ -337,7 +378,7 @@ def record_receipt(uow_factory: Callable[[], AbstractUnitOfWork], notify_id: str
     status = (status or "")[:30]
     with uow_factory() as uow:
         uow.begin_write()
-        message = repo(uow).by_receipt(notify_id, reference)
+        message = uow.outbox.by_receipt(notify_id, reference)
         if message is None:
             return False
         message.delivery_status, message.delivery_at = status, at or utcnow()

@@ -13,8 +13,8 @@ from sqlalchemy import MetaData, Table, delete, inspect
 from sqlalchemy.engine import Engine
 
 from bot.bookings.models import utcnow
-from bot.catalogue.unit_of_work import AbstractUnitOfWork
 from bot.db import make_engine
+from bot.kernel.unit_of_work import AbstractUnitOfWork
 
 GRACE = dt.timedelta(seconds=5)
 

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from bot.bookings.models import Event, EventSession
-from bot.catalogue.unit_of_work import AbstractUnitOfWork
+from bot.bookings.statuses import EventStatus
+from bot.kernel.unit_of_work import AbstractUnitOfWork
 
 UK = ZoneInfo("Europe/London")
 NOTE = " This is a sample event for trying the booking service."
@@ -64,11 +65,11 @@ def seed_events(uow: AbstractUnitOfWork, today: dt.date | None = None, force: bo
         added = 0
         for kind, title, description, area, min_age, sessions in SAMPLES:
             event = Event(kind=kind, title=title, description=description + NOTE, area=area,
-                          min_age=min_age, accessibility=ACCESS, status="published")
+                          min_age=min_age, accessibility=ACCESS, status=EventStatus.PUBLISHED)
             for days, start, end, site, town, capacity in sessions:
                 event.sessions.append(EventSession(
                     starts_at=_at(today, days, start), ends_at=_at(today, days, end), site=site,
-                    town=town, capacity=capacity, status="published",
+                    town=town, capacity=capacity, status=EventStatus.PUBLISHED,
                     address="" if not town else f"{site}, {town} (sample venue)",
                     online_url=None if town else "https://meet.example.org/nhs-careers-cv"))
                 added += 1

@@ -9,23 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Callable
+from collections.abc import Callable
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.bookings import outbox
 from bot.bookings.links import BookingLinks
-from bot.bookings.models import (ACTIVE, HOLDING, REF_PREFIX, Booking, ErasureRequest, MessageKind,
-                                 NoticeKind, Reminder, as_utc, utcnow)
+from bot.bookings.models import Booking, ErasureRequest, MessageKind, NoticeKind, Reminder, as_utc, utcnow
+from bot.bookings.references import new_reference, normalise_reference
+from bot.bookings.statuses import ACTIVE, BookingStatus, OutcomeStatus, ReminderState, holds_a_place
 from bot.bookings.views import BookingView, Outcome, SessionView
-from bot.catalogue.unit_of_work import AbstractUnitOfWork
 from bot.contact import Contact
+from bot.kernel.unit_of_work import AbstractUnitOfWork, UowFactory
 from bot.settings import get_settings
-
-UowFactory = Callable[[], AbstractUnitOfWork]
-REF_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"   # no 0/O, 1/I/L: easy to read out
-
 
 
 class BookingService:
@@ -52,20 +48,21 @@ class BookingService:
             found = uow.bookings.session(session_id)
             return SessionView.of(found, uow.bookings.taken(found.id)) if found else None
 
-    def check(self, session_id: int, age: int | None = None) -> str:
-        """'ok', 'full', 'past', 'cancelled_event', 'too_young' or 'not_found'."""
+    def check(self, session_id: int, age: int | None = None) -> OutcomeStatus:
+        """OK, FULL, PAST, CANCELLED_EVENT, TOO_YOUNG or NOT_FOUND."""
         view = self.session(session_id)
-        return self._problem(view, age) or ("full" if view.places_left == 0 else "ok")
+        return self._problem(view, age) or (OutcomeStatus.FULL if view.places_left == 0
+                                            else OutcomeStatus.OK)
 
-    def _problem(self, view: SessionView | None, age: int | None) -> str | None:
+    def _problem(self, view: SessionView | None, age: int | None) -> OutcomeStatus | None:
         if view is None:
-            return "not_found"
+            return OutcomeStatus.NOT_FOUND
         if as_utc(view.starts_at) <= self.clock():
-            return "past"
+            return OutcomeStatus.PAST
         if not view.published:
-            return "cancelled_event"
+            return OutcomeStatus.CANCELLED_EVENT
         if age is not None and age < view.min_age:
-            return "too_young"
+            return OutcomeStatus.TOO_YOUNG
         return None
 
     def mine(self, sender_id: str) -> list[BookingView]:
@@ -79,7 +76,7 @@ class BookingService:
              ) -> BookingView | None:
         """A booking by reference, if the contact or the conversation matches it."""
         with self.uow_factory() as uow:
-            b = uow.bookings.by_ref(ref.strip().upper())
+            b = uow.bookings.by_ref(normalise_reference(ref))
             if b is None or not self._owns(b, sender_id, contact):
                 return None
             return self._view(uow, b)
@@ -87,7 +84,7 @@ class BookingService:
     def by_token(self, token: str) -> BookingView | None:
         with self.uow_factory() as uow:
             b = uow.bookings.by_token(token)
-            return self._view(uow, b) if b and b.status in HOLDING else None
+            return self._view(uow, b) if b and holds_a_place(b.status) else None
 
     def for_link(self, token: str) -> BookingView | None:
         """The booking a manage or offer link is for, while it is active and its session has
@@ -99,8 +96,11 @@ class BookingService:
                 return None
             return self._view(uow, b)
 
-    def other_dates(self, booking: BookingView) -> list[SessionView]:
-        """Other sessions of the same event the booking could move to (places left)."""
+    def other_dates(self, booking: BookingView | None) -> list[SessionView]:
+        """The alternatives: other sessions of the same event the booking could move to (places
+        left), soonest first; none for no booking."""
+        if booking is None:
+            return []
         return [s for s in self.upcoming(booking.session.kind)
                 if s.event_id == booking.session.event_id and s.id != booking.session.id
                 and s.places_left > 0 and s.published]
@@ -108,8 +108,10 @@ class BookingService:
     # -- booking -------------------------------------------------------------------------------
     def book(self, session_id: int, *, sender_id: str, channel: str, first_name: str,
              contact: Contact | None, access_needs: str | None = None, age: int | None = None,
-             waitlist: bool = False) -> Outcome:
-        """Book a place; when full, join the waiting list if ``waitlist`` (else 'full')."""
+             waitlist: bool = False, fall_back_to_waiting_list: bool = False) -> Outcome:
+        """Book a place. When the session is full: join the waiting list if ``waitlist`` (they
+        chose it); else, with ``fall_back_to_waiting_list`` (the last place went while they were
+        answering), join it anyway and say so (``Outcome.waiting_list_fallback``); else FULL."""
         with self.uow_factory() as uow:
             uow.begin_write()
             repo = uow.bookings
@@ -120,12 +122,13 @@ class BookingService:
                 return Outcome(problem)
             existing = repo.active_for(session_id, sender_id)
             if existing is not None:
-                return Outcome("duplicate", self._view(uow, existing))
+                return Outcome(OutcomeStatus.DUPLICATE, self._view(uow, existing))
             full = taken >= s.capacity
-            if full and not waitlist:
-                return Outcome("full")
-            booking = Booking(ref=self._new_ref(uow, s.event.kind), session_id=s.id,
-                              status="waiting" if full else "confirmed", channel=channel[:40],
+            if full and not (waitlist or fall_back_to_waiting_list):
+                return Outcome(OutcomeStatus.FULL)
+            booking = Booking(ref=new_reference(s.event.kind, repo.ref_exists), session_id=s.id,
+                              status=BookingStatus.WAITING if full else BookingStatus.CONFIRMED,
+                              channel=channel[:40],
                               sender_id=sender_id[:128], first_name=first_name[:80],
                               contact_method=contact.method if contact else channel[:20],
                               contact_value=contact.value if contact else None,
@@ -135,12 +138,13 @@ class BookingService:
                 repo.add(booking)
             except IntegrityError:  # a double submit that raced us: report the first one
                 uow.rollback()
-                return Outcome("duplicate", self._existing(session_id, sender_id))
-            if booking.status == "confirmed":
+                return Outcome(OutcomeStatus.DUPLICATE, self._existing(session_id, sender_id))
+            if booking.status == BookingStatus.CONFIRMED:
                 self._schedule_reminder(uow, booking)
                 self._message(uow, booking, MessageKind.CONFIRMATION)
             uow.commit()
-            return Outcome(booking.status, self._view(uow, booking))
+            return Outcome(OutcomeStatus(booking.status), self._view(uow, booking),
+                           waiting_list_fallback=full and not waitlist)
 
     def _existing(self, session_id: int, sender_id: str) -> BookingView | None:
         with self.uow_factory() as uow:
@@ -151,15 +155,15 @@ class BookingService:
                token: str | None = None) -> Outcome:
         with self.uow_factory() as uow:
             uow.begin_write()
-            b = uow.bookings.by_ref(ref.strip().upper())
+            b = uow.bookings.by_ref(normalise_reference(ref))
             if b is None or b.status not in ACTIVE:
-                return Outcome("not_found")
+                return Outcome(OutcomeStatus.NOT_FOUND)
             if not self._owns(b, sender_id, contact, token):
-                return Outcome("not_yours")
+                return Outcome(OutcomeStatus.NOT_YOURS)
             uow.bookings.session(b.session_id, lock=True)
-            promoted = self._release(uow, b, "cancelled")
+            promoted = self._release(uow, b, BookingStatus.CANCELLED)
             uow.commit()
-            return Outcome("cancelled", self._view(uow, b), promoted)
+            return Outcome(OutcomeStatus.CANCELLED, self._view(uow, b), promoted)
 
     def cancel_by_staff(self, booking_id: int, staff_email: str) -> Outcome:
         """Staff cancel a place; the person is told on their channel; the next person offered."""
@@ -167,13 +171,13 @@ class BookingService:
             uow.begin_write()
             b = uow.bookings.by_id(booking_id)
             if b is None or b.status not in ACTIVE:
-                return Outcome("not_found")
+                return Outcome(OutcomeStatus.NOT_FOUND)
             uow.bookings.session(b.session_id, lock=True)
-            promoted = self._release(uow, b, "cancelled")
+            promoted = self._release(uow, b, BookingStatus.CANCELLED)
             uow.bookings.add(Reminder(booking_id=b.id, kind=NoticeKind.CANCELLED.value, due_at=self.clock()))
             self._message(uow, b, MessageKind.CANCELLED)
             uow.commit()
-            return Outcome("cancelled", self._view(uow, b), promoted)
+            return Outcome(OutcomeStatus.CANCELLED, self._view(uow, b), promoted)
 
     def reschedule(self, ref: str, new_session_id: int, *, sender_id: str | None = None,
                    contact: Contact | None = None, token: str | None = None) -> Outcome:
@@ -181,57 +185,55 @@ class BookingService:
         with self.uow_factory() as uow:
             uow.begin_write()
             repo = uow.bookings
-            b = repo.by_ref(ref.strip().upper())
-            if b is None or b.status != "confirmed":
-                return Outcome("not_found")
+            b = repo.by_ref(normalise_reference(ref))
+            if b is None or b.status != BookingStatus.CONFIRMED:
+                return Outcome(OutcomeStatus.NOT_FOUND)
             if not self._owns(b, sender_id, contact, token):
-                return Outcome("not_yours")
+                return Outcome(OutcomeStatus.NOT_YOURS)
             old_id = b.session_id
             for sid in sorted({old_id, new_session_id}):  # lock in id order: no deadlocks
                 repo.session(sid, lock=True)
             target = repo.session(new_session_id)
             problem = self._problem(SessionView.of(target, 0) if target else None, None)
             if problem or new_session_id == old_id:
-                return Outcome(problem or "duplicate", self._view(uow, b))
+                return Outcome(problem or OutcomeStatus.DUPLICATE, self._view(uow, b))
             if repo.taken(new_session_id) >= target.capacity:
-                return Outcome("full", self._view(uow, b))
+                return Outcome(OutcomeStatus.FULL, self._view(uow, b))
             if repo.active_for(new_session_id, b.sender_id):
-                return Outcome("duplicate", self._view(uow, b))
+                return Outcome(OutcomeStatus.DUPLICATE, self._view(uow, b))
             self._cancel_reminders(uow, b, reason="moved to another date")
-            b.session_id = new_session_id
-            repo.db.flush()
-            repo.db.refresh(b)
+            repo.move(b, new_session_id)
             self._schedule_reminder(uow, b)
             self._message(uow, b, MessageKind.CONFIRMATION)   # of the new date
             promoted = self._promote(uow, old_id)
             uow.commit()
-            return Outcome("moved", self._view(uow, b), promoted)
+            return Outcome(OutcomeStatus.MOVED, self._view(uow, b), promoted)
 
     # -- waiting list ----------------------------------------------------------------------------
     def accept_offer(self, ref: str, *, sender_id: str | None = None, token: str | None = None
                      ) -> Outcome:
         with self.uow_factory() as uow:
             uow.begin_write()
-            b = uow.bookings.by_ref(ref.strip().upper())
+            b = uow.bookings.by_ref(normalise_reference(ref))
             if b is None:
-                return Outcome("not_found")
+                return Outcome(OutcomeStatus.NOT_FOUND)
             if not self._owns(b, sender_id, None, token):
-                return Outcome("not_yours")
-            if b.status == "confirmed":
-                return Outcome("duplicate", self._view(uow, b))
-            if b.status != "offered":
-                return Outcome("expired" if b.status == "expired" else "not_offered",
-                               self._view(uow, b))
-            if as_utc(b.offer_expires_at) <= self.clock():
-                promoted = self._release(uow, b, "expired")
+                return Outcome(OutcomeStatus.NOT_YOURS)
+            if b.status == BookingStatus.CONFIRMED:
+                return Outcome(OutcomeStatus.DUPLICATE, self._view(uow, b))
+            if b.status != BookingStatus.OFFERED:
+                return Outcome(OutcomeStatus.EXPIRED if b.status == BookingStatus.EXPIRED
+                               else OutcomeStatus.NOT_OFFERED, self._view(uow, b))
+            if b.offer_expires_at is None or as_utc(b.offer_expires_at) <= self.clock():
+                promoted = self._release(uow, b, BookingStatus.EXPIRED)
                 uow.commit()
-                return Outcome("expired", self._view(uow, b), promoted)
-            b.status, b.offer_expires_at = "confirmed", None
+                return Outcome(OutcomeStatus.EXPIRED, self._view(uow, b), promoted)
+            b.status, b.offer_expires_at = BookingStatus.CONFIRMED, None
             self._cancel_reminders(uow, b, kinds=(NoticeKind.OFFER,))
             self._schedule_reminder(uow, b)
             self._message(uow, b, MessageKind.CONFIRMATION)
             uow.commit()
-            return Outcome("confirmed", self._view(uow, b))
+            return Outcome(OutcomeStatus.CONFIRMED, self._view(uow, b))
 
     def session_changed(self, session_id: int) -> int:
         """Staff changed a session's date, time or place: each person holding a place gets
@@ -239,9 +241,9 @@ class BookingService:
         with self.uow_factory() as uow:
             uow.begin_write()
             s = uow.bookings.session(session_id, lock=True)
-            held = [b for b in (s.bookings if s else []) if b.status in HOLDING]
+            held = [b for b in (s.bookings if s else []) if holds_a_place(b.status)]
             for b in held:
-                if b.status == "confirmed":
+                if b.status == BookingStatus.CONFIRMED:
                     self._move_reminder(uow, b)
                 self._message(uow, b, MessageKind.MOVED)
             uow.commit()
@@ -252,17 +254,16 @@ class BookingService:
         unique per due time, so one already there for that time is kept or revived."""
         due = as_utc(b.session.starts_at) - dt.timedelta(hours=self.reminder_hours)
         wanted = due > self.clock()
-        rows = uow.bookings.db.scalars(select(Reminder).where(
-            Reminder.booking_id == b.id, Reminder.kind == NoticeKind.DAY_BEFORE.value)).all()
+        rows = uow.bookings.reminders_for(b.id, NoticeKind.DAY_BEFORE)
         same = next((r for r in rows if as_utc(r.due_at) == due), None)
         for r in rows:
-            if r.state == "pending" and (r is not same or not wanted):
-                r.state = "cancelled"
+            if r.state == ReminderState.PENDING and (r is not same or not wanted):
+                r.state = ReminderState.CANCELLED
         if wanted and same is None:
             uow.bookings.add(Reminder(booking_id=b.id, kind=NoticeKind.DAY_BEFORE.value, due_at=due))
-        elif wanted and same.state == "cancelled":
-            same.state = "pending"
-        outbox.repo(uow).cancel_pending(b.id, [MessageKind.REMINDER], "session changed")
+        elif wanted and same is not None and same.state == ReminderState.CANCELLED:
+            same.state = ReminderState.PENDING
+        uow.outbox.cancel_pending(b.id, [MessageKind.REMINDER], "session changed")
         if wanted:
             self._message(uow, b, MessageKind.REMINDER, due_at=due)
 
@@ -276,7 +277,7 @@ class BookingService:
         with self.uow_factory() as uow:
             uow.begin_write()
             for b in uow.bookings.expired_offers(self.clock()):
-                nxt = self._release(uow, b, "expired")
+                nxt = self._release(uow, b, BookingStatus.EXPIRED)
                 if nxt:
                     promoted.append(nxt)
             uow.commit()
@@ -288,11 +289,10 @@ class BookingService:
         person); its tracker events follow (worker). Places stay booked."""
         with self.uow_factory() as uow:
             uow.begin_write()
-            found = uow.bookings.for_sender(sender_id, statuses=tuple(
-                s for s in ("confirmed", "offered", "waiting", "cancelled", "expired", "attended")))
+            found = uow.bookings.for_sender(sender_id, statuses=tuple(BookingStatus))
             for b in found:
                 self._blank(b)
-            outbox.repo(uow).forget([b.id for b in found])
+            uow.outbox.forget([b.id for b in found])
             handoffs = uow.casework.forget_contact(sender_id)
             uow.bookings.add(ErasureRequest(sender_id=sender_id[:128], requested_at=self.clock(),
                                             details={"bookings": len(found), "handoffs": handoffs}))
@@ -306,7 +306,7 @@ class BookingService:
             found = uow.bookings.to_purge(self.clock() - dt.timedelta(days=days))
             for b in found:
                 self._blank(b)
-            outbox.repo(uow).forget([b.id for b in found])
+            uow.outbox.forget([b.id for b in found])
             uow.commit()
             return len(found)
 
@@ -326,15 +326,8 @@ class BookingService:
                     and contact.value == b.contact_value)
 
     def _view(self, uow: AbstractUnitOfWork, b: Booking) -> BookingView:
-        position = uow.bookings.waiting_position(b) if b.status == "waiting" else 0
+        position = uow.bookings.waiting_position(b) if b.status == BookingStatus.WAITING else 0
         return BookingView.of(b, uow.bookings.taken(b.session_id), position)
-
-    def _new_ref(self, uow: AbstractUnitOfWork, kind: str) -> str:
-        prefix = REF_PREFIX.get(kind, "EV")
-        while True:
-            ref = f"{prefix}-{''.join(secrets.choice(REF_ALPHABET) for _ in range(4))}"
-            if not uow.bookings.ref_exists(ref):
-                return ref
 
     def _schedule_reminder(self, uow: AbstractUnitOfWork, b: Booking) -> None:
         due = as_utc(b.session.starts_at) - dt.timedelta(hours=self.reminder_hours)
@@ -353,16 +346,17 @@ class BookingService:
                           reason: str | None = None) -> None:
         uow.bookings.cancel_reminders(b.id, kinds=kinds)
         as_messages = {NoticeKind.DAY_BEFORE: MessageKind.REMINDER, NoticeKind.OFFER: MessageKind.OFFER}
-        outbox.repo(uow).cancel_pending(b.id, [as_messages[k] for k in kinds],
+        uow.outbox.cancel_pending(b.id, [as_messages[k] for k in kinds],
                                         reason or f"booking {b.status}")
 
-    def _release(self, uow: AbstractUnitOfWork, b: Booking, status: str) -> BookingView | None:
-        held = b.status in HOLDING
+    def _release(self, uow: AbstractUnitOfWork, b: Booking, status: BookingStatus
+                 ) -> BookingView | None:
+        held = holds_a_place(b.status)
         b.status, b.offer_expires_at = status, None
         self._cancel_reminders(uow, b)
-        if status == "expired":
+        if status == BookingStatus.EXPIRED:
             self._message(uow, b, MessageKind.OFFER_EXPIRED)
-        uow.bookings.db.flush()
+        uow.bookings.flush()
         return self._promote(uow, b.session_id) if held else None
 
     def _promote(self, uow: AbstractUnitOfWork, session_id: int) -> BookingView | None:
@@ -377,7 +371,7 @@ class BookingService:
         nxt = uow.bookings.next_waiting(session_id)
         if nxt is None:
             return None
-        nxt.status = "offered"
+        nxt.status = BookingStatus.OFFERED
         nxt.offer_expires_at = min(now + dt.timedelta(hours=self.offer_hours), latest)
         uow.bookings.add(Reminder(booking_id=nxt.id, kind=NoticeKind.OFFER.value, due_at=now))
         self._message(uow, nxt, MessageKind.OFFER)

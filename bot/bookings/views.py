@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.bookings.models import Booking, EventSession
+from bot.bookings.statuses import SUCCEEDED, BookingStatus, EventStatus, OutcomeStatus
 
 UK = ZoneInfo("Europe/London")
 
@@ -65,7 +66,7 @@ class SessionView:
         return cls(s.id, e.id, e.kind, e.kind_name, e.title, e.description, s.starts_at, s.ends_at,
                    s.site, s.town, s.address, s.online_url, s.capacity, max(s.capacity - taken, 0),
                    e.min_age, e.accessibility, e.area,
-                   s.status == "published" and e.status == "published")
+                   s.status == EventStatus.PUBLISHED and e.status == EventStatus.PUBLISHED)
 
     @property
     def when(self) -> str:
@@ -93,7 +94,7 @@ class SessionView:
 @dataclass(frozen=True)
 class BookingView:
     ref: str
-    status: str
+    status: BookingStatus
     session: SessionView
     first_name: str | None
     contact_method: str | None
@@ -106,19 +107,22 @@ class BookingView:
 
     @classmethod
     def of(cls, b: Booking, taken: int, position: int = 0) -> "BookingView":
-        return cls(b.ref, b.status, SessionView.of(b.session, taken), b.first_name, b.contact_method,
-                   b.access_needs, b.offer_expires_at, b.ics_token, b.channel, b.sender_id, position)
+        return cls(b.ref, BookingStatus(b.status), SessionView.of(b.session, taken), b.first_name,
+                   b.contact_method, b.access_needs, b.offer_expires_at, b.ics_token, b.channel,
+                   b.sender_id, position)
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened. ``status`` is one of: confirmed, waiting, offered, full, duplicate, past,
-    cancelled_event, too_young, not_found, not_yours, cancelled, moved, expired, not_offered."""
+    """What happened (``status``), to which booking, and who was offered the place it freed.
+    ``waiting_list_fallback``: the session filled while they were booking, so they were put on
+    its waiting list instead (``BookingService.book(fall_back_to_waiting_list=True)``)."""
 
-    status: str
+    status: OutcomeStatus
     booking: BookingView | None = None
     promoted: BookingView | None = None
+    waiting_list_fallback: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.status in {"confirmed", "waiting", "cancelled", "moved"}
+        return self.status in SUCCEEDED

@@ -19,10 +19,9 @@ from typing import Callable
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from bot.bookings import outbox
 from bot.bookings.models import MessageKind, NotifyChannel, OutboxMessage, OutboxState, as_utc, utcnow
 from bot.casework.models import HandoffRequest, SafeguardingFlag, StaffAlertMark
-from bot.catalogue.unit_of_work import AbstractUnitOfWork
+from bot.kernel.unit_of_work import AbstractUnitOfWork
 
 
 class AlertSubject(str, enum.Enum):
@@ -105,7 +104,7 @@ def raise_staff_alerts(uow_factory: Callable[[], AbstractUnitOfWork], *, public_
             ids = alerts.unannounced(subject, seen or 0)
             if not ids or not alerts.advance(subject, seen, ids[-1], now):
                 continue
-            outbox.repo(uow).add(OutboxMessage(
+            uow.outbox.add(OutboxMessage(
                 booking_id=None, kind=MessageKind.STAFF_ALERT.value, channel=NotifyChannel.EMAIL.value,
                 personalisation=alert_fields(subject, ids, public_url), due_at=now,
                 next_attempt_at=now, state=OutboxState.PENDING.value, attempts=0, created_at=now))

@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import Callable
 
 from bot.casework.models import HandoffRequest, SafeguardingFlag
-from bot.catalogue.unit_of_work import AbstractUnitOfWork
 from bot.contact import Contact
+from bot.kernel.unit_of_work import AbstractUnitOfWork
 
 
 def record_flag(uow_factory: Callable[[], AbstractUnitOfWork], *, channel: str, sender_id: str,

@@ -3,22 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
 
 from bot.catalogue.views import PayRange, RoleView
+from bot.kernel.replies import Button, Reply
 from bot.matching import Candidate
-
-
-@dataclass(frozen=True)
-class Button:
-    title: str
-    payload: str
-
-
-@dataclass(frozen=True)
-class Reply:
-    text: str
-    buttons: tuple[Button, ...] = field(default_factory=tuple)
 
 
 def pay_year_note(pay_year: str, today: dt.date | None = None) -> str:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from enum import Enum
 
-from bot.catalogue.answers import Button, Reply, article, payload, role_entry, role_pay
+from bot.catalogue.answers import article, payload, role_entry, role_pay
 from bot.catalogue.schema import DrivingLicence, WorkingPattern
 from bot.catalogue.views import ContentView, PayRange, RoleView
+from bot.kernel.replies import Button, Reply
 
 
 class Fact(str, Enum):

@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from bot.catalogue.answers import Button, Reply, pay_year_note, payload
+from bot.catalogue.answers import pay_year_note, payload
 from bot.catalogue.views import BandView, ContentView, RoleView, RouteView
+from bot.kernel.replies import Button, Reply
 
 
 def _checked(source_url: str, reviewed_on: dt.date | None) -> str:

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from bot.catalogue.models import ContentItem, EntryRoute, PayBand, Role, RoleAlias, RoleEntryRoute
 from bot.catalogue.schema import CatalogueData, ContentData, PayTableData, RoleData, RouteData
-from bot.catalogue.unit_of_work import AbstractUnitOfWork
+from bot.kernel.unit_of_work import AbstractUnitOfWork
 
 Row = TypeVar("Row", RoleAlias, RoleEntryRoute)
 

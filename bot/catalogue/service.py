@@ -14,9 +14,9 @@ from bot.catalogue.facts import QUESTIONS
 from bot.catalogue.finder import RELATED_BOOST, SURENESS_TEMPERATURE, Finding, choose
 from bot.catalogue.schema import band_rank
 from bot.catalogue.semantic import Confidence, Encode, Hit, SemanticIndex
-from bot.catalogue.unit_of_work import AbstractUnitOfWork
 from bot.catalogue.views import BandView, ContentView, PayRange, RoleView, RouteView
 from bot.catalogue.wording import unknown_role_term
+from bot.kernel.unit_of_work import AbstractUnitOfWork
 from bot.matching import Candidate, RoleEntry, RoleMatcher
 
 

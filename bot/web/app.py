@@ -13,8 +13,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.admin.app import mount_admin
+from bot.bootstrap import SqlUnitOfWork
 from bot.catalogue.schema import CAREER_AREAS
-from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.catalogue.views import RoleView
 from bot.settings import get_settings
 from bot.web import bookings as booking_files

@@ -10,14 +10,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.bookings.calendar import ics_for
-from bot.bookings.service import BookingService
-from bot.catalogue.unit_of_work import SqlUnitOfWork
+from bot.bootstrap import booking_service
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 def _booking(token: str):
-    return BookingService(SqlUnitOfWork).by_token(token)
+    return booking_service().by_token(token)
 
 
 async def calendar_file(request: Request) -> Response:

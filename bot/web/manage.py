@@ -17,20 +17,22 @@ from starlette.routing import Route
 from bot.bookings.links import PATHS, BookingLinks, LinkPurpose
 from bot.bookings.models import as_utc, utcnow
 from bot.bookings.service import BookingService
+from bot.bookings.statuses import BookingStatus, OutcomeStatus
 from bot.bookings.views import BookingView, deadline_text
-from bot.catalogue.unit_of_work import SqlUnitOfWork
+from bot.bootstrap import booking_service
 from bot.web.templating import templates
 
 PRIVATE = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex",
            "Referrer-Policy": "no-referrer"}
 # What the page says after a change (?done=...), by the outcome's status.
-DONE = {"moved": "Your place has been moved to the new date.",
-        "confirmed": "You have taken the place. It is yours.",
-        "duplicate": "You already have this place."}
-SORRY = {"full": "Sorry, that date has just filled up. Your place is unchanged.",
-         "past": "Sorry, that date has already started. Your place is unchanged.",
-         "cancelled_event": "Sorry, that date is no longer running. Your place is unchanged.",
-         "not_found": "Sorry, that date can't be chosen. Your place is unchanged."}
+DONE: dict[str, str] = {OutcomeStatus.MOVED: "Your place has been moved to the new date.",
+                         OutcomeStatus.CONFIRMED: "You have taken the place. It is yours.",
+                         OutcomeStatus.DUPLICATE: "You already have this place."}
+SORRY: dict[str, str] = {
+    OutcomeStatus.FULL: "Sorry, that date has just filled up. Your place is unchanged.",
+    OutcomeStatus.PAST: "Sorry, that date has already started. Your place is unchanged.",
+    OutcomeStatus.CANCELLED_EVENT: "Sorry, that date is no longer running. Your place is unchanged.",
+    OutcomeStatus.NOT_FOUND: "Sorry, that date can't be chosen. Your place is unchanged."}
 
 
 def _links() -> BookingLinks:
@@ -38,7 +40,7 @@ def _links() -> BookingLinks:
 
 
 def _service() -> BookingService:
-    return BookingService(SqlUnitOfWork)
+    return booking_service()
 
 
 def _page(request: Request, name: str, status_code: int = 200, **context) -> Response:
@@ -66,10 +68,10 @@ async def manage(request: Request) -> Response:
     if found is None:
         return _gone(request)
     token, view = found
-    if view.status == "offered":   # an offer is answered on its own page
+    if view.status == BookingStatus.OFFERED:   # an offer is answered on its own page
         return RedirectResponse(_links().path(LinkPurpose.ACCEPT, token), status_code=303, headers=PRIVATE)
     dates = (await run_in_threadpool(_service().other_dates, view)
-             if view.status == "confirmed" else [])
+             if view.status == BookingStatus.CONFIRMED else [])
     done = request.query_params.get("done", "")
     return _page(request, "booking_manage.html", booking=view, dates=dates,
                  calendar_link=_links().calendar(token), done=DONE.get(done),
@@ -96,7 +98,7 @@ async def _give_up(request: Request, purpose: LinkPurpose) -> Response:
         return _gone(request)
     token, view = found
     out = await run_in_threadpool(lambda: _service().cancel(view.ref, token=token))
-    if out.status != "cancelled":
+    if out.status != OutcomeStatus.CANCELLED:
         return _gone(request)
     return _page(request, "booking_cancelled.html", booking=out.booking, chat_link=_links().chat(),
                  declined=purpose is LinkPurpose.ACCEPT)
@@ -115,7 +117,7 @@ async def change(request: Request) -> Response:
                      calendar_link=_links().calendar(token), done=None, sorry=None,
                      error="Choose a new date, then press Move my place.", here=_back(request))
     if int(raw) not in {d.id for d in dates}:   # only the dates the page offered
-        status = "not_found"
+        status = OutcomeStatus.NOT_FOUND
     else:
         out = await run_in_threadpool(lambda: _service().reschedule(view.ref, int(raw), token=token))
         status = out.status
@@ -133,11 +135,11 @@ async def offer(request: Request) -> Response:
     if found is None:
         return _gone(request)
     token, view = found
-    if view.status == "confirmed":   # accepted already (maybe in the chat)
-        return RedirectResponse(_links().path(LinkPurpose.MANAGE, token) + "?done=duplicate", status_code=303,
-                                headers=PRIVATE)
+    if view.status == BookingStatus.CONFIRMED:   # accepted already (maybe in the chat)
+        return RedirectResponse(f"{_links().path(LinkPurpose.MANAGE, token)}?done={OutcomeStatus.DUPLICATE}",
+                                status_code=303, headers=PRIVATE)
     expires = view.offer_expires_at
-    if view.status != "offered" or expires is None or as_utc(expires) <= utcnow():
+    if view.status != BookingStatus.OFFERED or expires is None or as_utc(expires) <= utcnow():
         return _page(request, "booking_gone.html", status_code=404, offer_ended=True)
     return _page(request, "booking_offer.html", booking=view, deadline=deadline_text(expires),
                  here=request.url.path)
@@ -149,7 +151,7 @@ async def accept(request: Request) -> Response:
         return _gone(request)
     token, view = found
     out = await run_in_threadpool(lambda: _service().accept_offer(view.ref, token=token))
-    if out.status in ("confirmed", "duplicate"):
+    if out.status in (OutcomeStatus.CONFIRMED, OutcomeStatus.DUPLICATE):
         done = f"{_links().path(LinkPurpose.MANAGE, token)}?done={out.status}"
         return RedirectResponse(done, status_code=303, headers=PRIVATE)
     return _page(request, "booking_gone.html", status_code=404, offer_ended=True)

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.bookings.outbox import record_receipt
-from bot.catalogue.unit_of_work import SqlUnitOfWork
+from bot.bootstrap import sql_uow_factory
 from bot.settings import get_settings
 
 MAX_BODY = 16_384
@@ -56,7 +56,7 @@ async def delivery_receipt(request: Request) -> Response:
         return JSONResponse({"error": "send Notify's JSON receipt"}, status_code=400)
     notify_id, reference = receipt.get("id"), receipt.get("reference")
     at = _moment(receipt.get("completed_at")) or _moment(receipt.get("sent_at"))
-    stored = await run_in_threadpool(record_receipt, SqlUnitOfWork,
+    stored = await run_in_threadpool(record_receipt, sql_uow_factory(),
                                      str(notify_id) if notify_id else None,
                                      str(reference) if reference else None, status, at)
     # 200 even for a receipt we don't know (an old, deleted row): Notify need not retry it.

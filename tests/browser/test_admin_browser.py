@@ -18,8 +18,8 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.admin.auth import add_staff
 from bot.bookings.seed import seed_events
+from bot.bootstrap import SqlUnitOfWork
 from bot.catalogue import io
-from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.cli import SEED_DIR
 from bot.db import make_engine, upgrade
 from bot.settings import ROOT

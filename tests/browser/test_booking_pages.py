@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from bot.bookings.models import Event, EventSession, OutboxMessage
 from bot.bookings.service import BookingService
-from bot.catalogue.unit_of_work import SqlUnitOfWork
+from bot.bootstrap import SqlUnitOfWork
 from bot.contact import Contact
 from bot.db import session_factory
 from tests.browser.helpers import active, run_axe, serious

@@ -14,8 +14,8 @@ import pytest
 
 from bot.bookings.outbox import FIELDS
 from bot.bookings.seed import seed_events
+from bot.bootstrap import SqlUnitOfWork
 from bot.catalogue import io
-from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.cli import SEED_DIR
 from bot.db import session_factory, upgrade
 from bot.supervisor import MODEL, Stack, services, stack_env

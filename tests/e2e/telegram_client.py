@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 
 from bot.bookings.seed import seed_events
+from bot.bootstrap import SqlUnitOfWork
 from bot.catalogue import io
-from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.channels.telegram_helpers import PayloadStore, keyboard_rows, message_chunks
 from bot.cli import SEED_DIR
 from bot.db import session_factory, upgrade

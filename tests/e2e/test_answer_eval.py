@@ -15,10 +15,10 @@ import httpx
 import pytest
 import yaml
 
+from bot.bootstrap import SqlUnitOfWork
 from bot.catalogue import io
 from bot.catalogue.facts import Fact, fact_reply
 from bot.catalogue.service import CatalogueService
-from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.cli import SEED_DIR
 from bot.db import session_factory, upgrade
 

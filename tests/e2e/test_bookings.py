@@ -13,7 +13,7 @@ import pytest
 
 from bot.bookings.models import Event, EventSession, Reminder
 from bot.bookings.service import BookingService
-from bot.catalogue.unit_of_work import SqlUnitOfWork
+from bot.bootstrap import SqlUnitOfWork
 from bot.contact import Contact
 from bot.db import session_factory
 

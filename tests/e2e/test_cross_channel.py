@@ -8,7 +8,7 @@ import re
 import httpx
 import pytest
 
-from bot.catalogue.unit_of_work import SqlUnitOfWork
+from bot.bootstrap import SqlUnitOfWork
 from bot.db import session_factory
 from tests.e2e.telegram_client import buttons as tg_buttons
 

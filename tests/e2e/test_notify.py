@@ -16,7 +16,7 @@ import pytest
 
 from bot.bookings.models import Booking, Event, EventSession, OutboxMessage
 from bot.bookings.service import BookingService
-from bot.catalogue.unit_of_work import SqlUnitOfWork
+from bot.bootstrap import SqlUnitOfWork
 from bot.contact import Contact
 from bot.db import session_factory
 from tests.e2e.stack import NOTIFY_CALLBACK_TOKEN, STAFF_TEAM, links_of
@@ -136,7 +136,7 @@ def test_reminder_is_sent_once_across_a_worker_restart(stack):
         assert sent_for(stack, b.ref) == []   # nothing while the worker is down
         worker.start(stack.env)   # a fresh worker finds both in the database
         # a worker starting on a busy 2-core machine can take a while; SIGTERM then ends it only
-        # after its pass, so what it handed to Notify is marked sent (bot/bookings/worker.py)
+        # after its pass, so what it handed to Notify is marked sent (bot/worker.py)
         wait_for(lambda: sent_for(stack, b.ref, "NOTIFY_TEMPLATE_REMINDER_EMAIL"), timeout=90)
         worker.stop()
         worker.start(stack.env)   # and another restart sends nothing again

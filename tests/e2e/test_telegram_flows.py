@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot.bookings.models import Reminder
-from bot.catalogue.unit_of_work import SqlUnitOfWork
+from bot.bootstrap import SqlUnitOfWork
 from bot.channels.telegram_helpers import user_texts
 from bot.db import session_factory
 from tests.e2e.telegram_client import (

@@ -33,6 +33,7 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 
+from bot.bookings.statuses import HOLDING
 from bot.scaled import (
     NGINX_INSTALL,
     Ports,
@@ -54,6 +55,7 @@ APOLOGY = "part of me isn't working"   # bot/channels/guard.py: a turn that prod
 CONVERSATIONS, TURNS = 50, 10
 TURN_TIMEOUT = 120.0                    # one turn under full load; a hang fails the test
 FAIL_FAST = 20.0                        # with Redis down, an answer must come within this
+HELD_SQL = ", ".join(f"'{s.value}'" for s in HOLDING)   # the statuses that hold a place
 
 
 # -- the stack ---------------------------------------------------------------------------------
@@ -255,7 +257,7 @@ def places_taken(stack) -> list:
         with engine.connect() as conn:
             return conn.execute(text(
                 "SELECT s.id, s.town, s.capacity, "
-                "  count(b.id) FILTER (WHERE b.status IN ('confirmed', 'offered')) AS taken, "
+                f"  count(b.id) FILTER (WHERE b.status IN ({HELD_SQL})) AS taken, "
                 "  count(b.id) FILTER (WHERE b.status = 'waiting') AS waiting "
                 "FROM event_sessions s LEFT JOIN bookings b ON b.session_id = s.id "
                 "GROUP BY s.id, s.town, s.capacity ORDER BY s.id")).all()

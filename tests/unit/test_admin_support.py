@@ -19,8 +19,8 @@ from starlette.testclient import TestClient
 from bot.admin.app import mount_admin
 from bot.admin.auth import add_staff
 from bot.bookings.models import Booking, Event, EventSession
+from bot.bootstrap import SqlUnitOfWork
 from bot.catalogue import io
-from bot.catalogue.unit_of_work import SqlUnitOfWork
 from bot.db import make_engine, upgrade
 from bot.settings import Settings
 

@@ -8,14 +8,19 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-import actions.bookings_common as common
 from actions import services
 from actions.booking_form import ActionBookingStart, ActionSubmitBooking, ValidateBookingForm
-from actions.booking_manage import ActionBookingNotice, ActionMyBookings, ValidateCancelForm
+from actions.booking_manage import (
+    ActionBookingNotice,
+    ActionMyBookings,
+    ValidateCancelForm,
+    ValidateRescheduleForm,
+)
+from actions.forms import END
 from actions.privacy import ActionSubmitErase
 from bot.bookings.models import Event, EventSession
 from bot.contact import Contact
-from bot.forms.registry import FORMS
+from bot.forms.registry import FORMS, FormEnd
 
 FORM = {"forms": {f.name: {"required_slots": [s.name for s in f.asks]} for f in FORMS.values()},
         "slots": {}}
@@ -24,8 +29,8 @@ FORM = {"forms": {f.name: {"required_slots": [s.name for s in f.asks]} for f in 
 @pytest.fixture
 def svc(uow_factory, monkeypatch):
     monkeypatch.setattr(services, "uow_factory", lambda: uow_factory)
-    common.bookings.cache_clear()
-    service = common.bookings()
+    services.bookings.cache_clear()
+    service = services.bookings()
     start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=5)
     with uow_factory() as uow:
         for town, cap, age in (("Leeds", 10, 16), ("York", 1, 14)):
@@ -35,7 +40,7 @@ def svc(uow_factory, monkeypatch):
             uow.bookings.add(e)
         uow.commit()
     yield service
-    common.bookings.cache_clear()
+    services.bookings.cache_clear()
 
 
 def make(text="", slots=None, intent="book_event", loop=None, requested=None, channel="rest",
@@ -181,3 +186,42 @@ def test_erase_needs_a_yes(svc):
     assert "haven't deleted" in messages[0]["text"] and svc.mine("s1")[0].first_name == "Sam"
     run(ActionSubmitErase(), make("yes", {"erase_confirm": True}))
     assert svc.mine("s1")[0].first_name is None
+
+
+def test_submit_when_the_last_place_went_meanwhile_queues_on_the_waiting_list(svc):
+    york = sessions(svc)["York"]
+    svc.book(york, sender_id="quicker", channel="rest", first_name="Q", contact=None)
+    done = {"booking_session": str(york), "booking_consent": True, "booking_age": "17",
+            "booking_name": "Sam", "booking_contact": "email:sam@example.com",
+            "booking_access": "none", "booking_confirm": True}
+    messages, slots = run(ActionSubmitBooking(), make("yes", done))
+    assert messages[0]["text"] == "Sorry, the last place went just before you."
+    assert "waiting list" in messages[1]["text"] and "number 1" in messages[1]["text"]
+    assert all(v is None for v in slots.values())
+    assert [b.status for b in svc.mine("s1")] == ["waiting"]
+
+
+def _choose_for_reschedule(ref):
+    return run(ValidateRescheduleForm(), make(ref, {"booking_ref": ref}, intent="reschedule_booking",
+                                              loop="reschedule_form", requested="booking_ref"))
+
+
+def test_reschedule_form_ends_when_there_is_no_other_date(svc):
+    ref = svc.book(sessions(svc)["Leeds"], sender_id="s1", channel="rest", first_name="Sam",
+                   contact=None).booking.ref
+    messages, slots = _choose_for_reschedule(ref)
+    assert "no other dates" in messages[0]["text"]
+    assert slots["booking_ref"] == ref and slots[END.name] == FormEnd.NO_OTHER_DATES.value
+
+
+def test_reschedule_form_goes_on_when_there_is_another_date(svc):
+    leeds = sessions(svc)["Leeds"]
+    with svc.uow_factory() as uow:
+        first = uow.bookings.session(leeds)
+        later = first.starts_at + dt.timedelta(days=7)
+        uow.bookings.add(EventSession(event_id=first.event_id, starts_at=later, town="Leeds",
+                                      ends_at=later + dt.timedelta(hours=3), site="Centre", capacity=5))
+        uow.commit()
+    ref = svc.book(leeds, sender_id="s1", channel="rest", first_name="Sam", contact=None).booking.ref
+    messages, slots = _choose_for_reschedule(ref)
+    assert messages == [] and slots["booking_ref"] == ref and END.name not in slots

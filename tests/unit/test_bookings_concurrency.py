@@ -10,7 +10,7 @@ import pytest
 
 from bot.bookings.models import Booking, Event, EventSession
 from bot.bookings.service import BookingService
-from bot.catalogue.unit_of_work import SqlUnitOfWork
+from bot.bootstrap import SqlUnitOfWork
 from bot.contact import Contact
 from bot.db import session_factory, upgrade
 

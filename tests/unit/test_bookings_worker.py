@@ -10,6 +10,7 @@ from bot.bookings import chat
 from bot.bookings.models import Event, EventSession, Reminder
 from bot.bookings.notify import MAX_ATTEMPTS, deliver_due
 from bot.bookings.privacy import erase_tracker, process_erasures
+from bot.bookings.references import find_reference
 from bot.bookings.service import BookingService
 from bot.contact import Contact
 
@@ -124,7 +125,7 @@ def test_parsers():
     assert chat.parse_age("I'm 17") == 17 and chat.parse_age("sixteen") == 16
     assert chat.parse_age("hello") is None and chat.parse_age("200") is None
     assert chat.parse_name("my name is jo") == "Jo" and chat.parse_name("jo@x.com") is None
-    assert chat.find_ref("cancel td-7k3q please") == "TD-7K3Q" and chat.find_ref("cancel") is None
+    assert find_reference("cancel td-7k3q please") == "TD-7K3Q" and find_reference("cancel") is None
     assert chat.parse_access("nope") == "none"
     assert chat.parse_filters("cv workshops in Leeds on saturdays", ["Leeds"]) == {
         "kind": "cv_workshop", "town": "Leeds", "weekday": "saturday"}
@@ -134,7 +135,7 @@ def test_sigterm_stops_the_worker_after_its_pass_not_in_the_middle():
     import os
     import signal
 
-    from bot.bookings.worker import stop_on_signals
+    from bot.worker import stop_on_signals
 
     before = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:

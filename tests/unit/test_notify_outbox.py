@@ -19,7 +19,6 @@ from bot.bookings.outbox import (
     SendError,
     deliver_outbox,
     record_receipt,
-    repo,
 )
 from bot.bookings.service import BookingService
 from bot.bookings.views import BookingView
@@ -153,15 +152,15 @@ def test_a_claim_is_taken_once(uow_factory, svc, sessions):
     book(svc, sessions[0])
     confirmation = row(uow_factory, MessageKind.CONFIRMATION)
     with uow_factory() as one, uow_factory() as two:
-        assert repo(one).claim(confirmation.id, NOW) is True
+        assert one.outbox.claim(confirmation.id, NOW) is True
         one.commit()
-        assert repo(two).claim(confirmation.id, NOW) is False
+        assert two.outbox.claim(confirmation.id, NOW) is False
 
 
 def test_an_interrupted_send_is_not_repeated(uow_factory, svc, sessions):
     book(svc, sessions[0])
     with uow_factory() as uow:  # a worker claimed it, then crashed
-        repo(uow).claim(row(uow_factory, MessageKind.CONFIRMATION).id, NOW)
+        uow.outbox.claim(row(uow_factory, MessageKind.CONFIRMATION).id, NOW)
         uow.commit()
     send = Recorder()
     assert deliver(uow_factory, send, NOW + dt.timedelta(minutes=11))["notify_failed"] == 1

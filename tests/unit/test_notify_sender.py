@@ -185,7 +185,7 @@ def receipts(monkeypatch, uow_factory):
 
     monkeypatch.setattr(notify_callbacks, "get_settings",
                         lambda: Settings(notify_callback_token=TOKEN))
-    monkeypatch.setattr(notify_callbacks, "SqlUnitOfWork", uow_factory)
+    monkeypatch.setattr(notify_callbacks, "sql_uow_factory", lambda: uow_factory)
     return TestClient(Starlette(routes=notify_callbacks.routes))
 
 

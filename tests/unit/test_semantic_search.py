@@ -14,7 +14,7 @@ from bot.embeddings import encoder
 
 @pytest.fixture(scope="module")
 def real(tmp_path_factory):
-    from bot.catalogue.unit_of_work import SqlUnitOfWork
+    from bot.bootstrap import SqlUnitOfWork
     from bot.db import session_factory, upgrade
 
     url = f"sqlite:///{tmp_path_factory.mktemp('seed') / 'c.db'}"

@@ -14,8 +14,8 @@ def roles():
     from sqlalchemy.orm import sessionmaker
 
     import bot.casework.models  # noqa: F401
+    from bot.bootstrap import SqlUnitOfWork
     from bot.catalogue.service import CatalogueService
-    from bot.catalogue.unit_of_work import SqlUnitOfWork
     from bot.db import Base, make_engine
 
     engine = make_engine("sqlite://")

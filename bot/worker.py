@@ -6,6 +6,8 @@ GOV.UK Notify (when ``NOTIFY_API_KEY`` is set), alerts staff to new requests for
 urgent safeguarding flags (``STAFF_ALERT_EMAIL``), erases conversations whose owners asked, and
 purges contact details ``PURGE_AFTER_DAYS`` after an event. All state is in the database, so
 a restart of any process loses nothing.
+
+It sits beside the contexts, not in one: it drives bookings and casework (staff alerts) alike.
 """
 from __future__ import annotations
 
@@ -13,16 +15,16 @@ import datetime as dt
 import logging
 import signal
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from bot.bookings.notify import RasaNotifier, deliver_due
 from bot.bookings.notify_gov import policy_from, sender_from
 from bot.bookings.outbox import deliver_outbox
 from bot.bookings.privacy import process_erasures, tracker_engine
 from bot.bookings.service import BookingService
+from bot.bootstrap import sql_uow_factory
 from bot.casework.alerts import raise_staff_alerts
-from bot.catalogue.unit_of_work import AbstractUnitOfWork, SqlUnitOfWork
-from bot.db import session_factory
+from bot.kernel.unit_of_work import AbstractUnitOfWork
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger("bot.worker")
@@ -56,8 +58,7 @@ def _token(settings: Settings) -> str | None:
 
 def run_forever() -> int:
     settings = get_settings()
-    factory = session_factory()
-    uow_factory = lambda: SqlUnitOfWork(factory)  # noqa: E731
+    uow_factory = sql_uow_factory()
     logger.info("worker started; every %.0fs; GOV.UK Notify %s", settings.worker_interval_seconds,
                 "on" if settings.notify_enabled else "off (no NOTIFY_API_KEY)")
     send = sender_from(settings)   # one client for the life of the process
