@@ -121,7 +121,8 @@ def parse_age(text: str) -> int | None:
 def parse_name(text: str) -> str | None:
     text = re.sub(r"(?i)^\s*(hi|hello|hey)?[,\s]*(my name is|my name's|i'm|im|i am|it's|its|"
                   r"call me|name:?)\s+", "", (text or "").strip()).strip(" .!")
-    if not text or len(text) > 40 or len(text.split()) > 3 or not re.fullmatch(r"[^\W\d_](?:[^\W\d_]|['. -])*", text):
+    letters_only = re.fullmatch(r"[^\W\d_](?:[^\W\d_]|['. -])*", text)
+    if not text or len(text) > 40 or len(text.split()) > 3 or not letters_only:
         return None
     return " ".join(w[:1].upper() + w[1:] for w in text.split())
 
@@ -262,8 +263,8 @@ def whats_on(sessions: list[SessionView], filters: dict[str, str], limit: int = 
     lines = [f"Here are the {what} coming up:"]
     lines += [f"• {button_title(s)}: {s.description.split('. ')[0].rstrip('.')}." for s in sessions[:limit]]
     lines.append("Tap one to book a place. It's free to ask, and nothing is booked until you confirm.")
-    buttons = tuple(Button(f"Book: {s.title} - {label_date(s)}", payload("book_event", booking_session=str(s.id)))
-                    for s in sessions[:limit])
+    buttons = tuple(Button(f"Book: {s.title} - {label_date(s)}",
+                           payload("book_event", booking_session=str(s.id))) for s in sessions[:limit])
     return Reply("\n\n".join(lines), buttons)
 
 

@@ -39,7 +39,7 @@ class BookingLinks:
         self._secret = secret
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> "BookingLinks":
+    def from_settings(cls, settings: Settings | None = None) -> BookingLinks:
         settings = settings or get_settings()
         secret = settings.secret_key.get_secret_value() if settings.secret_key else None
         return cls(settings.public_url, secret)

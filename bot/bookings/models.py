@@ -45,7 +45,7 @@ class Event(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
 
-    sessions: Mapped[list["EventSession"]] = relationship(
+    sessions: Mapped[list[EventSession]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="EventSession.starts_at")
 
     @property
@@ -73,7 +73,7 @@ class EventSession(Base):
     status: Mapped[str] = mapped_column(String(20), default=EventStatus.PUBLISHED.value, index=True)
 
     event: Mapped[Event] = relationship(back_populates="sessions", lazy="joined")
-    bookings: Mapped[list["Booking"]] = relationship(back_populates="session")
+    bookings: Mapped[list[Booking]] = relationship(back_populates="session")
 
     def __str__(self) -> str:
         return f"{self.event.title if self.event else 'Session'} {self.starts_at:%d %b %Y %H:%M}"
@@ -106,7 +106,7 @@ class Booking(Base):
                                                     onupdate=utcnow)
 
     session: Mapped[EventSession] = relationship(back_populates="bookings", lazy="joined")
-    messages: Mapped[list["OutboxMessage"]] = relationship(
+    messages: Mapped[list[OutboxMessage]] = relationship(
         back_populates="booking", viewonly=True, order_by="OutboxMessage.id")
 
     def __str__(self) -> str:

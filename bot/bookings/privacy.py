@@ -6,8 +6,8 @@ because Rasa writes a turn's events only when the turn ends.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 from sqlalchemy import MetaData, Table, delete, inspect
 from sqlalchemy.engine import Engine

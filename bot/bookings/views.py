@@ -61,7 +61,7 @@ class SessionView:
     published: bool
 
     @classmethod
-    def of(cls, s: EventSession, taken: int) -> "SessionView":
+    def of(cls, s: EventSession, taken: int) -> SessionView:
         e = s.event
         return cls(s.id, e.id, e.kind, e.kind_name, e.title, e.description, s.starts_at, s.ends_at,
                    s.site, s.town, s.address, s.online_url, s.capacity, max(s.capacity - taken, 0),
@@ -106,7 +106,7 @@ class BookingView:
     position: int = 0
 
     @classmethod
-    def of(cls, b: Booking, taken: int, position: int = 0) -> "BookingView":
+    def of(cls, b: Booking, taken: int, position: int = 0) -> BookingView:
         return cls(b.ref, BookingStatus(b.status), SessionView.of(b.session, taken), b.first_name,
                    b.contact_method, b.access_needs, b.offer_expires_at, b.ics_token, b.channel,
                    b.sender_id, position)

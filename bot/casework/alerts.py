@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session

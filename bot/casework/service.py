@@ -1,7 +1,7 @@
 """Record what staff must follow up. Callers pass a unit-of-work factory."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from bot.casework.models import HandoffRequest, SafeguardingFlag
 from bot.contact import Contact

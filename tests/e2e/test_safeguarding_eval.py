@@ -2,8 +2,8 @@
 from helpline and charity material by another hand, never trained on).
 
 Floors at the figures measured today (docs/safeguarding.md), so the check can't get worse
-unnoticed (96.5 % recall, 93.9 % in the weakest concern, 1.9 % false alarms); the issue's targets (99 % recall, 1 % false alarms)
-are not met yet.
+unnoticed (96.5 % recall, 93.9 % in the weakest concern, 1.9 % false alarms); the issue's targets
+(99 % recall, 1 % false alarms) are not met yet.
 """
 from __future__ import annotations
 

@@ -132,7 +132,7 @@ for i in range(len(normed)):
         if sm.real_quick_ratio() > 0.85 and sm.quick_ratio() > 0.85 and sm.ratio() > 0.85:
             errors.append(f"near-identical: {msgs[i][1]!r} ~ {msgs[j][1]!r}")
 scores = process.cdist(normed, normed, scorer=fuzz.ratio, score_cutoff=FUZZ_NEAR, workers=-1)
-for i, j in zip(*scores.nonzero()):
+for i, j in zip(*scores.nonzero(), strict=True):
     if i < j:
         errors.append(f"rapidfuzz {scores[i, j]:.0f}: {msgs[i][1]!r} ~ {msgs[j][1]!r}")
 
