@@ -11,7 +11,7 @@ RASA := .venv-rasa/bin/rasa
 MODEL := models/careers.tar.gz
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
   $(wildcard bot/safeguarding_data/training*.yml) bot/safeguarding_model.py \
-  bot/rasa_addons/safeguarding_classifier.py bot/rasa_addons/sentence_features.py bot/rasa_addons/blank_message.py bot/text.py bot/embeddings.py
+  bot/rasa_server/nlu/safeguarding_classifier.py bot/rasa_server/nlu/sentence_features.py bot/rasa_server/nlu/blank_message.py bot/text.py bot/embeddings.py
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
@@ -78,7 +78,7 @@ run: install migrate train  ## install, migrate, seed, train, then start everyth
 	@$(APP) -m bot run
 
 run-scaled: install train nginx  ## 2 Rasa replicas + 2 action servers behind nginx; PostgreSQL, Redis (docs/deploy.md)
-	@$(APP) -m bot.scaled
+	@$(APP) -m bot.process.scaled
 
 scale-test: install train nginx  ## the scaled profile's tests: 50 conversations through nginx, Redis down
 	$(APP) -m pytest tests/scale -q

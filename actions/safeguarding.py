@@ -20,7 +20,7 @@ CONCERN_ENTITY, URGENCY_ENTITY = "safeguarding_concern", "safeguarding_urgency"
 
 
 def heard(tracker: Tracker) -> tuple[list[Risk], bool]:
-    """What the NLU's safeguarding check heard (bot/rasa_addons/safeguarding_classifier.py)."""
+    """What the NLU's safeguarding check heard (bot/rasa_server/nlu/safeguarding_classifier.py)."""
     known = {r.value: r for r in Risk}
     concerns = [known[v] for v in tracker.get_latest_entity_values(CONCERN_ENTITY) if v in known]
     urgent = "urgent" in set(tracker.get_latest_entity_values(URGENCY_ENTITY))

@@ -30,7 +30,7 @@ from bench.booking_bench import booking_figures  # noqa: E402
 from bench.embedding_cost import embedding_figures  # noqa: E402
 from bench.interleaved import Check, checks, level_table, run_rounds  # noqa: E402
 from bench.load import conversation, long_conversation, users  # noqa: E402
-from bot.supervisor import MODEL, RASA, Service, Stack, services, stack_env  # noqa: E402
+from bot.process.supervisor import MODEL, RASA, Service, Stack, services, stack_env  # noqa: E402
 from tests.e2e.stack import free_port  # noqa: E402
 
 BASELINE_DIR = ROOT / "var" / "bench" / "baseline"

@@ -1,7 +1,7 @@
 """The composition root: the one place that builds the real services, each with a factory of
 SQL units of work (one session per call, never one opened at import).
 
-Entry points (actions/services.py, bot/web, bot/admin, bot/cli.py, bot/worker.py) ask here;
+Entry points (actions/services.py, bot/web, bot/web/admin, bot/cli.py, bot/worker.py) ask here;
 tests build the services themselves, on fakes (tests/fakes/unit_of_work.py) or in-memory SQLite.
 """
 from __future__ import annotations

@@ -75,8 +75,8 @@ def _worker(args: argparse.Namespace) -> int:
 
 def _staff(args: argparse.Namespace) -> int:
     """Staff accounts for the admin at /admin (see docs/admin.md)."""
-    from bot.admin import auth
     from bot.db import session_factory
+    from bot.web.admin import auth
 
     factory = session_factory()
     try:
@@ -101,7 +101,7 @@ def _staff(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.supervisor import run_all
+    from bot.process.supervisor import run_all
 
     return run_all()
 

@@ -6,7 +6,7 @@ longer message ("TD-7K3Q jo@example.com"), and one way to keep it in a slot (``e
 
 The Telegram route: on Telegram, the form offers a "Use this chat" button (payload ``here``); that
 answer, or typing one of ``THIS_CHAT``, means "message me here", and the route is the Telegram
-chat id, which is the conversation's sender id (bot/channels/telegram.py). Elsewhere those words
+chat id, which is the conversation's sender id (bot/rasa_server/channels/telegram.py). Elsewhere those words
 are not a contact: the widget has no way to reach someone after they leave.
 """
 from __future__ import annotations

@@ -61,7 +61,7 @@ case "$role" in
     # Databases first (only PostgreSQL URLs, only if missing: needs CREATEDB, or create them
     # beforehand), then the app's migrations and the role catalogue. Safe to run on every
     # deploy. Sample events only with SAMPLE_EVENTS=true (a demo): real ones come from staff.
-    python -c 'import os; from bot.scaled import ensure_database as ensure; [ensure(os.environ[v]) for v in ("DATABASE_URL", "TRACKER_URL") if os.environ.get(v, "").startswith("postgresql")]'
+    python -c 'import os; from bot.process.scaled import ensure_database as ensure; [ensure(os.environ[v]) for v in ("DATABASE_URL", "TRACKER_URL") if os.environ.get(v, "").startswith("postgresql")]'
     python -m bot db upgrade
     python -m bot catalogue seed
     if [ "${SAMPLE_EVENTS:-false}" = "true" ]; then exec python -m bot events seed; fi ;;

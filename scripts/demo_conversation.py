@@ -19,7 +19,7 @@ from bot.bootstrap import SqlUnitOfWork  # noqa: E402
 from bot.catalogue import io  # noqa: E402
 from bot.cli import SEED_DIR  # noqa: E402
 from bot.db import session_factory, upgrade  # noqa: E402
-from bot.supervisor import Stack, services, stack_env  # noqa: E402
+from bot.process.supervisor import Stack, services, stack_env  # noqa: E402
 from tests.e2e.stack import free_port  # noqa: E402
 
 SCRIPT = ["book a taster day in Leeds", "[Taster day: nursing and midwifery - ",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 import re
 
-# turns that may rightly get no reply (as in bot/channels/guard.py, which the app can't import)
+# turns that may rightly get no reply (as in bot/rasa_server/channels/guard.py, which the app can't import)
 SILENT_OK = re.compile(r"^/(restart|session_start)\s*$|^/EXTERNAL_")
 # how the bot confirms "delete my data" (actions/privacy.py): the worker then removes the
 # conversation so far from the tracker store, so a fuzzed chat's tracker may hold only its end

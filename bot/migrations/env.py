@@ -1,10 +1,10 @@
 """Alembic environment: the URL comes from bot.db.alembic_config (i.e. from settings)."""
 from alembic import context
 
-import bot.admin.models  # noqa: F401  (registers tables)
 import bot.bookings.models  # noqa: F401
 import bot.casework.models  # noqa: F401
 import bot.catalogue.models  # noqa: F401
+import bot.web.admin.models  # noqa: F401  (registers tables)
 from bot.db import Base, make_engine
 
 config = context.config

@@ -12,7 +12,6 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.admin.app import mount_admin
 from bot.bootstrap import SqlUnitOfWork
 from bot.catalogue.schema import CAREER_AREAS
 from bot.catalogue.views import RoleView
@@ -20,6 +19,7 @@ from bot.settings import get_settings
 from bot.web import bookings as booking_files
 from bot.web import link_logs, notify_callbacks
 from bot.web import manage as manage_pages
+from bot.web.admin.app import mount_admin
 from bot.web.cors import WidgetCORS
 from bot.web.templating import STATIC_DIR, templates
 

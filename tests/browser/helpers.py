@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from bot.process.supervisor import APP_PY, Service
 from bot.settings import VAR_DIR
-from bot.supervisor import APP_PY, Service
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # from npm: see package.json
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

@@ -16,13 +16,13 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy.orm import sessionmaker
 
-from bot.admin.auth import add_staff
 from bot.bookings.seed import seed_events
 from bot.bootstrap import SqlUnitOfWork
 from bot.catalogue import io
 from bot.cli import SEED_DIR
 from bot.db import make_engine, upgrade
 from bot.settings import ROOT
+from bot.web.admin.auth import add_staff
 from tests.browser.helpers import web_app
 from tests.e2e.stack import free_port
 from tests.unit.test_admin_dashboard import make_tracker

@@ -18,7 +18,7 @@ from bot.bootstrap import SqlUnitOfWork
 from bot.catalogue import io
 from bot.cli import SEED_DIR
 from bot.db import session_factory, upgrade
-from bot.supervisor import MODEL, Stack, services, stack_env
+from bot.process.supervisor import MODEL, Stack, services, stack_env
 from tests.fakes.fake_notify import FakeNotify, template_env
 
 NOTIFY_CALLBACK_TOKEN = "e2e-receipts-3b9f0c2d8e7a4f61"

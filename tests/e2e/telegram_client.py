@@ -1,5 +1,5 @@
 """Plays Telegram for the end-to-end tests: a fake Bot API server and a Rasa + action server
-stack whose Telegram channel (bot/channels/telegram.py) talks to it."""
+stack whose Telegram channel (bot/rasa_server/channels/telegram.py) talks to it."""
 from __future__ import annotations
 
 import ast
@@ -14,10 +14,10 @@ import httpx
 from bot.bookings.seed import seed_events
 from bot.bootstrap import SqlUnitOfWork
 from bot.catalogue import io
-from bot.channels.telegram_helpers import PayloadStore, keyboard_rows, message_chunks
 from bot.cli import SEED_DIR
 from bot.db import session_factory, upgrade
-from bot.supervisor import ROOT, Stack, services, stack_env
+from bot.process.supervisor import ROOT, Stack, services, stack_env
+from bot.rasa_server.channels.telegram_helpers import PayloadStore, keyboard_rows, message_chunks
 from tests.e2e.fake_telegram import FakeTelegram
 
 TOKEN = "123456789:TEST-token_for-the-fake-api"
@@ -31,7 +31,7 @@ _ids = itertools.count(1000)
 
 
 def guard_constant(name: str):
-    """A constant of bot/channels/guard.py, read without importing it (it needs Rasa)."""
+    """A constant of bot/rasa_server/channels/guard.py, read without importing it (it needs Rasa)."""
     tree = ast.parse((ROOT / "bot" / "channels" / "guard.py").read_text())
     return next(ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
                 and any(getattr(t, "id", None) == name for t in node.targets))
@@ -49,7 +49,7 @@ def bot_events(rasa_url: str, sender: str, token: str = API_TOKEN) -> list[dict]
 
 
 def telegram_texts(events: list[dict]) -> list[str]:
-    """The Telegram messages those bot events become (bot/channels/telegram.py): long texts split,
+    """The Telegram messages those bot events become (bot/rasa_server/channels/telegram.py): long texts split,
     a keyboard with no text on "Choose one:". Only text and buttons are expected here."""
     texts = []
     for event in events:
@@ -135,7 +135,7 @@ def telegram_stack(tmp: Path):
         credentials = tmp / "credentials.yml"
         credentials.write_text(textwrap.dedent(f"""\
             rest:
-            bot.channels.telegram.SafeTelegramInput:
+            bot.rasa_server.channels.telegram.SafeTelegramInput:
               access_token: "{TOKEN}"
               verify: "{BOT}"
               webhook_url: "https://careers.example.org/webhooks/telegram/webhook"

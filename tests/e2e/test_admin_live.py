@@ -16,9 +16,9 @@ import httpx
 import pytest
 from sqlalchemy.orm import sessionmaker
 
-from bot.admin.auth import add_staff
 from bot.db import make_engine
 from bot.settings import VAR_DIR
+from bot.web.admin.auth import add_staff
 
 pytestmark = pytest.mark.e2e
 TITLE = "Hospital play specialist"

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from bot.supervisor import ROOT
+from bot.process.supervisor import ROOT
 
 pytestmark = pytest.mark.e2e
 

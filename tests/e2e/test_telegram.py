@@ -1,4 +1,4 @@
-"""End to end over the Telegram channel (bot/channels/telegram.py).
+"""End to end over the Telegram channel (bot/rasa_server/channels/telegram.py).
 
 A real Rasa server (with our SafeTelegramInput from a temporary credentials file) and the real
 action server talk to a fake Bot API server (tests/e2e/fake_telegram.py); the test plays Telegram
@@ -16,7 +16,7 @@ import textwrap
 import httpx
 import pytest
 
-from bot.supervisor import ROOT
+from bot.process.supervisor import ROOT
 from tests.e2e.telegram_client import (
     API_TOKEN,
     BOT,
@@ -199,7 +199,7 @@ def test_rasa_side_checks():
         import os, sys, tempfile
         from rasa.core.run import create_http_input_channels
         from rasa.shared.exceptions import RasaException
-        from bot.channels.telegram import SafeTelegramInput
+        from bot.rasa_server.channels.telegram import SafeTelegramInput
 
         good = dict(access_token="1:abc", verify="@b", webhook_url="https://x/y", secret_token="s" * 32)
         for broken in ({**good, "secret_token": ""}, {**good, "secret_token": None},
@@ -228,8 +228,8 @@ def test_rasa_side_checks():
         # the never-silent guard's per-turn wrapper, against the real OutputChannel
         import asyncio
         from rasa.core.channels.channel import OutputChannel
-        from bot.channels.guard import TurnOutput
-        from bot.channels.telegram import SafeTelegramOutput
+        from bot.rasa_server.channels.guard import TurnOutput
+        from bot.rasa_server.channels.telegram import SafeTelegramOutput
         assert not [n for n in dir(OutputChannel) if n.startswith("send_") and n not in vars(TurnOutput)]
         shared = SafeTelegramOutput("1:abc", api_server="http://127.0.0.1:9")
         turn = TurnOutput(shared)
@@ -263,7 +263,7 @@ def test_channel_imports_nothing_from_the_app():
             else:
                 continue
             for name in names:
-                if name.startswith("bot.channels."):  # a sibling channel module is fine
+                if name.startswith("bot.rasa_server.channels."):  # a sibling channel module is fine
                     continue
                 assert name.split(".")[0] in allowed, f"{path.name} imports {name}"
 

@@ -10,8 +10,8 @@ import pytest
 
 from bot.bookings.models import Reminder
 from bot.bootstrap import SqlUnitOfWork
-from bot.channels.telegram_helpers import user_texts
 from bot.db import session_factory
+from bot.rasa_server.channels.telegram_helpers import user_texts
 from tests.e2e.telegram_client import (
     APOLOGY,
     BOT,

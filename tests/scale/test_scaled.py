@@ -1,4 +1,4 @@
-"""The scaled profile (bot/scaled.py, what `make run-scaled` starts): 2 Rasa replicas and 2 action
+"""The scaled profile (bot/process/scaled.py, what `make run-scaled` starts): 2 Rasa replicas and 2 action
 servers behind nginx, Rasa's SQL tracker store on PostgreSQL, a Redis lock store, the catalogue
 and bookings on PostgreSQL, one web app and one worker.
 
@@ -34,7 +34,7 @@ import redis
 from sqlalchemy import create_engine, text
 
 from bot.bookings.statuses import HOLDING
-from bot.scaled import (
+from bot.process.scaled import (
     NGINX_INSTALL,
     Ports,
     Profile,
@@ -45,13 +45,13 @@ from bot.scaled import (
     prepare,
     usage,
 )
-from bot.supervisor import MODEL
+from bot.process.supervisor import MODEL
 from tests.conftest import require_service
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services]
 
 PG = "postgresql://postgres@127.0.0.1:5432"
-APOLOGY = "part of me isn't working"   # bot/channels/guard.py: a turn that produced nothing
+APOLOGY = "part of me isn't working"   # bot/rasa_server/channels/guard.py: a turn that produced nothing
 CONVERSATIONS, TURNS = 50, 10
 TURN_TIMEOUT = 120.0                    # one turn under full load; a hang fails the test
 FAIL_FAST = 20.0                        # with Redis down, an answer must come within this

@@ -8,9 +8,9 @@ from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
-from bot.admin.app import mount_admin
-from bot.admin.auth import ADMIN_ONLY, IDLE_SECONDS, disable_staff
 from bot.settings import Settings
+from bot.web.admin.app import mount_admin
+from bot.web.admin.auth import ADMIN_ONLY, IDLE_SECONDS, disable_staff
 from tests.unit import test_admin_support as support
 from tests.unit.test_admin_support import ADMIN, EDITOR, client, login, token
 
@@ -181,8 +181,8 @@ def test_disabling_an_account_ends_its_sessions(env):
 def test_no_default_account(tmp_path):
     from sqlalchemy import func, select
 
-    from bot.admin.models import StaffUser
     from bot.db import make_engine, upgrade
+    from bot.web.admin.models import StaffUser
 
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     upgrade(url)

@@ -6,9 +6,9 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from bot.admin.models import AuditLog
 from bot.bookings.models import Booking, EventSession, Reminder
 from bot.casework.models import HandoffRequest, SafeguardingFlag
+from bot.web.admin.models import AuditLog
 from tests.unit import test_admin_support as support
 from tests.unit.test_admin_support import EDITOR, client, login, post
 

@@ -7,12 +7,12 @@ import re
 
 from sqlalchemy import select
 
-from bot.admin.dashboard import pay_status
-from bot.admin.models import AuditLog
 from bot.bootstrap import SqlUnitOfWork
 from bot.catalogue import answers, io
 from bot.catalogue.models import PayBand, Role
 from bot.catalogue.service import CatalogueService
+from bot.web.admin.dashboard import pay_status
+from bot.web.admin.models import AuditLog
 from tests.unit import test_admin_support as support
 from tests.unit.test_admin_support import login, post, role_form, token
 

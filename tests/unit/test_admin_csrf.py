@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.admin.csrf import inject
+from bot.web.admin.csrf import inject
 from tests.unit import test_admin_support as support
 from tests.unit.test_admin_support import ADMIN, client, login, post, role_form, token
 

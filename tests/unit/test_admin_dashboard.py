@@ -6,9 +6,9 @@ import datetime as dt
 import json
 import sqlite3
 
-from bot.admin.dashboard import bar_chart, conversations, redact
 from bot.bookings.models import MessageKind, OutboxMessage, OutboxState
 from bot.casework.models import HandoffRequest, SafeguardingFlag
+from bot.web.admin.dashboard import bar_chart, conversations, redact
 from tests.unit import test_admin_support as support
 from tests.unit.test_admin_support import login
 
@@ -79,7 +79,7 @@ def test_missing_or_broken_tracker_store_gives_empty_charts(tmp_path):
 
 def test_tracker_store_is_opened_read_only(tmp_path):
     make_tracker(tmp_path / "t.db", dt.datetime.now(dt.timezone.utc))
-    from bot.admin.dashboard import _tracker_engine
+    from bot.web.admin.dashboard import _tracker_engine
 
     engine = _tracker_engine(f"sqlite:///{tmp_path / 't.db'}")
     with engine.connect() as conn:

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from bot.admin.auth import MAX_FAILURES, MAX_IP_FAILURES, WINDOW, StaffError, add_staff, attempt_login
-from bot.admin.models import AuditLog, StaffUser
+from bot.web.admin.auth import MAX_FAILURES, MAX_IP_FAILURES, WINDOW, StaffError, add_staff, attempt_login
+from bot.web.admin.models import AuditLog, StaffUser
 from tests.unit import test_admin_support as support
 from tests.unit.test_admin_support import ADMIN, EDITOR, client, token
 
@@ -117,7 +117,7 @@ def test_cli_staff_commands(env, monkeypatch, capsys):
 def test_head_requests_are_not_login_attempts(env):
     from sqlalchemy import func
 
-    from bot.admin.models import LoginAttempt
+    from bot.web.admin.models import LoginAttempt
 
     c = client(env)
     for _ in range(3):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.admin.models import AuditLog, StaffUser
+from bot.web.admin.models import AuditLog, StaffUser
 from tests.unit import test_admin_support as support
 from tests.unit.test_admin_support import ADMIN, client, login, post, token
 

@@ -16,13 +16,13 @@ from sqlalchemy.orm import sessionmaker
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from bot.admin.app import mount_admin
-from bot.admin.auth import add_staff
 from bot.bookings.models import Booking, Event, EventSession
 from bot.bootstrap import SqlUnitOfWork
 from bot.catalogue import io
 from bot.db import make_engine, upgrade
 from bot.settings import Settings
+from bot.web.admin.app import mount_admin
+from bot.web.admin.auth import add_staff
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SECRET = "unit-test-secret-0123456789abcdef0123456789"

@@ -1,4 +1,4 @@
-"""never_silent (bot/channels/guard.py) with a fake output channel shared by every chat, as
+"""never_silent (bot/rasa_server/channels/guard.py) with a fake output channel shared by every chat, as
 Telegram's is: a silent turn gets one apology, an answered turn none, and two turns in flight at
 once on the one channel are counted apart (the review's Appendix A, with the fixed guard).
 
@@ -41,11 +41,11 @@ def guard():
         if importlib.util.find_spec("rasa") is None:
             for name, module in _stand_in_for_rasa().items():
                 mp.setitem(sys.modules, name, module)
-        mp.delitem(sys.modules, "bot.channels.guard", raising=False)
-        module = importlib.import_module("bot.channels.guard")
+        mp.delitem(sys.modules, "bot.rasa_server.channels.guard", raising=False)
+        module = importlib.import_module("bot.rasa_server.channels.guard")
         module.rasa = importlib.import_module("rasa.core.channels.channel")  # real or stood in for
         yield module
-        mp.delitem(sys.modules, "bot.channels.guard", raising=False)  # undo: next import is real
+        mp.delitem(sys.modules, "bot.rasa_server.channels.guard", raising=False)  # undo: next import is real
 
 
 class SharedOut:

@@ -5,8 +5,11 @@ just later), ``import x`` and ``from x import y``, relative ones resolved. Only 
 ``if TYPE_CHECKING:`` are left out: they never run and exist for the type checker alone (the
 kernel's unit of work names the contexts' repository types that way).
 
-A folder move (bot/channels -> bot/rasa_server/channels, bot/admin -> bot/web/admin) edits the
-lists below and nothing else; a list naming a package that no longer exists fails the test.
+The layers are folders: the domain contexts and their kernel (bot/catalogue, bot/bookings,
+bot/casework, bot/kernel); the web and admin edge (bot/web, bot/web/admin); what the Rasa server
+loads (bot/rasa_server: channels, NLU components, speed-ups); process orchestration (bot/process);
+the composition root (bot/bootstrap.py) and the rasa_sdk adapters (actions/). A folder move edits
+the lists below and nothing else; a list naming a package that no longer exists fails the test.
 """
 from __future__ import annotations
 
@@ -24,12 +27,12 @@ DOMAIN_MUST_NOT_IMPORT = (
     # frameworks: Rasa, its SDK and server, the web stack, the admin, Telegram
     "rasa", "rasa_sdk", "sanic", "starlette", "fastapi", "sqladmin", "aiogram", "jinja2",
     # the app's adapters and entry points
-    "bot.web", "bot.admin", "bot.channels", "bot.rasa_addons", "actions",
+    "bot.web", "bot.rasa_server", "bot.process", "bot.bootstrap", "bot.worker", "actions",
 )
 
 # -- rule 2: the Rasa server's channels import nothing of the app ----------------------------
 # They are loaded by the Rasa server, in its own environment, which has no app code installed.
-CHANNEL_PACKAGES = ("bot.channels",)
+CHANNEL_PACKAGES = ("bot.rasa_server.channels",)
 CHANNEL_MAY_IMPORT = ("rasa", "aiogram", "sanic")   # besides the standard library and themselves
 APP_ROOTS = ("bot", "actions")                      # none of it, not even bot.settings
 

@@ -168,7 +168,7 @@ def test_an_unknown_template_fails_and_staff_see_why(uow_factory, booked, fake, 
     send = NotifySender(fake.api_key(), fake.url)
     counts = deliver_outbox(uow_factory, send, settings.notify_template, policy_from(settings))
     assert counts["notify_failed"] == 1 and fake.sent == []
-    from bot.admin.views_events import _messages
+    from bot.web.admin.views_events import _messages
 
     with uow_factory() as uow:
         shown = _messages(uow.bookings.by_ref(booked.ref), "messages")

@@ -1,4 +1,4 @@
-from bot.supervisor import credentials_for, services
+from bot.process.supervisor import credentials_for, services
 
 
 def test_telegram_is_on_only_with_a_token(tmp_path):

@@ -1,10 +1,10 @@
-"""The pure half of the Telegram channel (bot/channels/telegram_helpers.py), as plain unit tests:
+"""The pure half of the Telegram channel (bot/rasa_server/channels/telegram_helpers.py), as plain unit tests:
 it imports only the standard library, so it runs here without Rasa or aiogram."""
 from __future__ import annotations
 
 import pytest
 
-from bot.channels.telegram_helpers import (
+from bot.rasa_server.channels.telegram_helpers import (
     BUTTONS_ONLY_TEXT,
     MAX_MESSAGE_LENGTH,
     Incoming,

@@ -10,11 +10,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from wtforms import PasswordField, SelectField
 
-from bot.admin.actions import apply, confirm, set_status
-from bot.admin.audit import AuditedView
-from bot.admin.auth import StaffError, check_password, hash_password, normalise_email
-from bot.admin.models import STAFF_ROLES, AuditLog, LoginAttempt, StaffUser
 from bot.casework.models import HandoffRequest, SafeguardingFlag
+from bot.web.admin.audit import AuditedView
+from bot.web.admin.auth import StaffError, check_password, hash_password, normalise_email
+from bot.web.admin.models import STAFF_ROLES, AuditLog, LoginAttempt, StaffUser
+from bot.web.admin.row_actions import apply, confirm, set_status
 
 
 class _CaseworkBase(AuditedView):

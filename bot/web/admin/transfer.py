@@ -17,12 +17,12 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from bot.admin.actions import flash
-from bot.admin.audit import plain, record
-from bot.admin.auth import actor
 from bot.bootstrap import SqlUnitOfWork
 from bot.catalogue import io
 from bot.catalogue.schema import CatalogueData
+from bot.web.admin.audit import plain, record
+from bot.web.admin.auth import actor
+from bot.web.admin.row_actions import flash
 
 MAX_UPLOAD = 5 * 1024 * 1024
 IDENTITY = "catalogue-io"

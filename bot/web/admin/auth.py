@@ -34,8 +34,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from bot.admin.csrf import CSRFMiddleware, ensure_token, new_token, token_ok
-from bot.admin.models import STAFF_ROLES, AuditLog, LoginAttempt, StaffUser, utcnow
+from bot.web.admin.csrf import CSRFMiddleware, ensure_token, new_token, token_ok
+from bot.web.admin.models import STAFF_ROLES, AuditLog, LoginAttempt, StaffUser, utcnow
 
 IDLE_SECONDS = 30 * 60
 ABSOLUTE_SECONDS = 8 * 60 * 60

@@ -20,8 +20,8 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 
-from bot.admin.auth import actor
-from bot.admin.models import AuditLog, utcnow
+from bot.web.admin.auth import actor
+from bot.web.admin.models import AuditLog, utcnow
 
 log = logging.getLogger(__name__)
 NEVER = frozenset({"password_hash", "ics_token", "updated_at"})
@@ -80,7 +80,7 @@ def record(factory: sessionmaker[Session], who: str, action: str, entity: str,
 
 def sync_sessions(view: ModelView) -> sessionmaker[Session]:
     """``view.session_maker``, which SQLAdmin types as sync or async. The staff admin is mounted
-    with a plain ``sessionmaker`` (:func:`bot.admin.app.mount_admin`) and uses it synchronously."""
+    with a plain ``sessionmaker`` (:func:`bot.web.admin.app.mount_admin`) and uses it synchronously."""
     factory = view.session_maker
     if not isinstance(factory, sessionmaker):
         raise TypeError(f"{view.identity}: the staff admin needs a synchronous sessionmaker, "

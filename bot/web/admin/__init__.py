@@ -1,4 +1,4 @@
 """The staff admin at /admin (SQLAdmin): catalogue, events, bookings, casework, staff, audit log.
 
-Mounted by :func:`bot.admin.app.mount_admin`; see docs/admin.md.
+Mounted by :func:`bot.web.admin.app.mount_admin`; see docs/admin.md.
 """

@@ -18,14 +18,14 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot.admin import dashboard
-from bot.admin.auth import RoleAuthorization, StaffAuth
-from bot.admin.csrf import csrf_js, origin_of
-from bot.admin.transfer import IDENTITY, CatalogueTransferView
-from bot.admin.views_catalogue import VIEWS as CATALOGUE_VIEWS
-from bot.admin.views_events import VIEWS as EVENT_VIEWS
-from bot.admin.views_people import VIEWS as PEOPLE_VIEWS
 from bot.settings import InsecureSetting, Settings, get_settings
+from bot.web.admin import dashboard
+from bot.web.admin.auth import RoleAuthorization, StaffAuth
+from bot.web.admin.csrf import csrf_js, origin_of
+from bot.web.admin.transfer import IDENTITY, CatalogueTransferView
+from bot.web.admin.views_catalogue import VIEWS as CATALOGUE_VIEWS
+from bot.web.admin.views_events import VIEWS as EVENT_VIEWS
+from bot.web.admin.views_people import VIEWS as PEOPLE_VIEWS
 
 log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -8,7 +8,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint
 
-from bot.channels.guard import never_silent
+from bot.rasa_server.channels.guard import never_silent
 
 
 class SafeRestInput(RestInput):

@@ -21,12 +21,12 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.admin.forms import STALE_AFTER
 from bot.bookings.models import Booking, Event, EventSession, MessageKind, OutboxMessage, OutboxState
 from bot.bookings.statuses import BookingStatus, places_held, places_used
 from bot.casework.models import HandoffRequest, SafeguardingFlag
 from bot.catalogue.models import PayBand, Role
 from bot.safeguarding import assess
+from bot.web.admin.forms import STALE_AFTER
 
 log = logging.getLogger(__name__)
 DAYS = 14

@@ -20,21 +20,6 @@ from sqlalchemy.orm import selectinload
 from starlette.requests import Request
 from wtforms import SelectField
 
-from bot.admin.audit import AuditedView, snapshot, sync_sessions
-from bot.admin.forms import (
-    BAND_CHOICES,
-    STALE_AFTER,
-    LinesField,
-    MultiSelect,
-    OptionalSelect,
-    afc_band,
-    friendly,
-    http_url,
-    not_in_future,
-    pay_year,
-    reviewed_badge,
-    source_link,
-)
 from bot.catalogue.models import ContentItem, EntryRoute, PayBand, Role, RoleAlias, RoleEntryRoute
 from bot.catalogue.schema import (
     BANDS,
@@ -49,6 +34,21 @@ from bot.catalogue.schema import (
     RoleData,
     RouteData,
     WorkingPattern,
+)
+from bot.web.admin.audit import AuditedView, snapshot, sync_sessions
+from bot.web.admin.forms import (
+    BAND_CHOICES,
+    STALE_AFTER,
+    LinesField,
+    MultiSelect,
+    OptionalSelect,
+    afc_band,
+    friendly,
+    http_url,
+    not_in_future,
+    pay_year,
+    reviewed_badge,
+    source_link,
 )
 
 ROLE_SCALARS = [f for f in RoleData.model_fields if f not in ("aliases", "entry_routes")]
@@ -336,7 +336,7 @@ class PayBandAdmin(AuditedView, model=PayBand):
                              f"({data.get('nation')}): edit that one instead.")
 
     async def list_context(self, request: Request) -> dict[str, Any]:
-        from bot.admin.dashboard import pay_status
+        from bot.web.admin.dashboard import pay_status
 
         return {"pay": await anyio.to_thread.run_sync(pay_status, sync_sessions(self))}
 

@@ -20,13 +20,13 @@ from starlette.responses import RedirectResponse, Response
 from wtforms import SelectField
 from wtforms.validators import NumberRange
 
-from bot.admin.actions import apply, confirm, flash, list_url, pks_of, set_status
-from bot.admin.audit import AuditedView, record, snapshot
-from bot.admin.auth import actor
-from bot.admin.forms import http_url
 from bot.bookings.models import KINDS, Booking, Event, EventSession, OutboxState
 from bot.bookings.statuses import ACTIVE, HOLDING, BookingStatus, EventStatus, places_held
 from bot.bootstrap import booking_service, sql_uow_factory
+from bot.web.admin.audit import AuditedView, record, snapshot
+from bot.web.admin.auth import actor
+from bot.web.admin.forms import http_url
+from bot.web.admin.row_actions import apply, confirm, flash, list_url, pks_of, set_status
 
 MOVED_FIELDS = ("starts_at", "ends_at", "site", "town", "address", "online_url")
 CSV_FIELDS = ["ref", "status", "first_name", "contact_method", "contact_value", "access_needs",

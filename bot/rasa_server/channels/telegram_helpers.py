@@ -1,4 +1,4 @@
-"""The pure half of the Telegram channel (bot/channels/telegram.py): no I/O, no rasa, no aiogram.
+"""The pure half of the Telegram channel (bot/rasa_server/channels/telegram.py): no I/O, no rasa, no aiogram.
 
 Splitting long replies, mapping long button payloads to short keys, building the inline keyboard
 (as plain dicts), remembering which updates were handled, reading updates, and turning typed

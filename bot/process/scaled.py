@@ -1,8 +1,8 @@
-"""The scaled profile (``make run-scaled``, ``python -m bot.scaled``): two Rasa replicas and two
+"""The scaled profile (``make run-scaled``, ``python -m bot.process.scaled``): two Rasa replicas and two
 action servers behind nginx, conversations in PostgreSQL (Rasa's SQL tracker store), a Redis lock
 store, the catalogue and bookings in PostgreSQL, and one web app and one worker.
 
-Built on bot/supervisor.py (the same Service/Stack, environment and command lines as ``make
+Built on bot/process/supervisor.py (the same Service/Stack, environment and command lines as ``make
 run``); only the replicas, nginx and the PostgreSQL/Redis settings are added here. Used by
 ``make run-scaled`` and tests/scale/. docs/deploy.md describes the same shape in containers.
 """
@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from bot.process.supervisor import APP_PY, MODEL, Service, Stack, credentials_for, services, stack_env
 from bot.settings import ROOT, VAR_DIR
-from bot.supervisor import APP_PY, MODEL, Service, Stack, credentials_for, services, stack_env
 
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
 ENDPOINTS = "endpoints-scaled.yml"

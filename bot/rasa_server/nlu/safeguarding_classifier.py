@@ -24,7 +24,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.rasa_addons.sentence_features import EMBEDDING_KEY
+from bot.rasa_server.nlu.sentence_features import EMBEDDING_KEY
 from bot.safeguarding import assess
 from bot.safeguarding_model import TRAINING_DIR, LearnedLayer, read_training, train, training_files
 from bot.safeguarding_signals import Urgency, combine

@@ -1,7 +1,7 @@
 """Row actions (mark attended, cancel, acknowledge, resolve) that never change state on GET.
 
 SQLAdmin's ``@action`` endpoints are GET links; ours only show a confirmation page whose POST
-form (CSRF-checked, see :mod:`bot.admin.csrf`) goes to an ``@expose(..., methods=["POST"])``
+form (CSRF-checked, see :mod:`bot.web.admin.csrf`) goes to an ``@expose(..., methods=["POST"])``
 endpoint that makes the change and writes the audit log.
 """
 from __future__ import annotations
@@ -14,8 +14,8 @@ from sqladmin import ModelView
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from bot.admin.audit import record, snapshot, sync_sessions
-from bot.admin.auth import actor
+from bot.web.admin.audit import record, snapshot, sync_sessions
+from bot.web.admin.auth import actor
 
 
 def flash(request: Request, message: str, category: str = "success") -> None:

@@ -10,7 +10,7 @@ way out: each ``<form method="post">`` gets a hidden ``csrf_token`` input, ``<he
 ``<meta name="csrf-token">`` for scripts, a small same-origin script (``/admin/_csrf.js``) adds
 the header to jQuery and ``fetch`` requests (SQLAdmin deletes rows with an AJAX DELETE), and
 the logout link carries the token. State never changes on GET, except logout, which checks the
-token itself (see :mod:`bot.admin.auth`).
+token itself (see :mod:`bot.web.admin.auth`).
 """
 from __future__ import annotations
 

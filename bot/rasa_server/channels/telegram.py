@@ -39,8 +39,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.guard import never_silent
-from bot.channels.telegram_helpers import (
+from bot.rasa_server.channels.guard import never_silent
+from bot.rasa_server.channels.telegram_helpers import (
     PAYLOAD_CACHE_SIZE,
     SECRET_TOKEN_RE,
     PayloadStore,
