@@ -32,7 +32,7 @@ _ids = itertools.count(1000)
 
 def guard_constant(name: str):
     """A constant of bot/rasa_server/channels/guard.py, read without importing it (it needs Rasa)."""
-    tree = ast.parse((ROOT / "bot" / "channels" / "guard.py").read_text())
+    tree = ast.parse((ROOT / "bot" / "rasa_server" / "channels" / "guard.py").read_text())
     return next(ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
                 and any(getattr(t, "id", None) == name for t in node.targets))
 
