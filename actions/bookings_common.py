@@ -7,9 +7,9 @@ from actions.services import bookings
 from bot.bookings import chat
 from bot.bookings.views import SessionView
 from bot.contact import Contact, contact_route
-from bot.forms.registry import FORMS
+from bot.forms.registry import FORMS, FormName
 
-BOOKING = FORMS["booking_form"]
+BOOKING = FORMS[FormName.BOOKING]
 FILTER = BOOKING.slot("booking_filter")
 
 

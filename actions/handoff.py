@@ -12,10 +12,10 @@ from actions.base import Events, ThreadedAction
 from actions.bookings_common import contact_for
 from actions.forms import RegistryFormValidation, cleared, read
 from bot.casework.service import request_handoff
-from bot.forms.registry import FORMS
+from bot.forms.registry import FORMS, FormName
 from bot.kernel.replies import Reply
 
-HANDOFF = FORMS["handoff_form"]
+HANDOFF = FORMS[FormName.HANDOFF]
 
 NO_CONSENT = ("That's fine. You can still get free careers advice: call the National Careers "
               "Service on 0800 100 900, or talk to the careers adviser at your school or college. "

@@ -13,6 +13,7 @@ from actions.base import Events, ThreadedAction, send
 from actions.forms import RegistryFormValidation
 from actions.roles import care_follow_up, care_leaver_note
 from bot import pathways
+from bot.forms.registry import FormName
 from bot.kernel.replies import Button, Reply
 
 
@@ -28,7 +29,7 @@ class ActionAskCurrentStage(Action):
 
 
 class ValidatePathwayForm(RegistryFormValidation):
-    form = "pathway_form"
+    form = FormName.PATHWAY
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:

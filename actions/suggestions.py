@@ -13,10 +13,10 @@ from actions import services
 from actions.base import Events, ThreadedAction, send
 from actions.forms import RegistryFormValidation, cleared
 from bot import suggestions
-from bot.forms.registry import FORMS
+from bot.forms.registry import FORMS, FormName
 from bot.kernel.replies import Button, Reply
 
-QUIZ = FORMS["suggestion_form"]
+QUIZ = FORMS[FormName.SUGGESTION]
 QUESTIONS = {q.slot: q for q in suggestions.QUESTIONS}
 
 

@@ -23,6 +23,7 @@ from bot import pathways, suggestions
 from bot.bookings import chat
 from bot.contact import parse_contact
 from bot.forms.codecs import BOOL, CONTACT, DICT, INT, TEXT, Codec, EnumCodec
+from bot.kernel.enums import StrEnum
 
 
 class Fill(str, Enum):
@@ -74,9 +75,21 @@ QUESTIONS: dict[str, str] = {
 }
 
 
+class FormName(StrEnum):
+    """Every form, by the name Rasa knows it by (domain.yml's ``forms:``, ``active_loop``)."""
+
+    SUGGESTION = "suggestion_form"
+    PATHWAY = "pathway_form"
+    HANDOFF = "handoff_form"
+    BOOKING = "booking_form"
+    CANCEL = "cancel_form"
+    RESCHEDULE = "reschedule_form"
+    ERASE = "erase_form"
+
+
 @dataclass(frozen=True)
 class Form:
-    name: str
+    name: FormName
     asks: tuple[Slot, ...]
     submit: str                          # the action that runs when the form ends
     keeps: tuple[Slot, ...] = ()         # filled by its actions while it runs
@@ -116,22 +129,22 @@ BOOKING_REF = Slot("booking_ref", retry=(
 BOOKING_PROOF = Slot("booking_proof", CONTACT, Fill.CUSTOM)
 
 FORMS: dict[str, Form] = {f.name: f for f in (
-    Form("suggestion_form", tuple(_quiz_slot(q) for q in suggestions.QUESTIONS),
+    Form(FormName.SUGGESTION, tuple(_quiz_slot(q) for q in suggestions.QUESTIONS),
          submit="action_suggest_roles"),
-    Form("pathway_form", (
+    Form(FormName.PATHWAY, (
         Slot("role", keep=True, retry="Sorry, I don't know that job. Try a job title like nurse, "
                                       "paramedic or porter, or type \"stop\"."),
         Slot("current_stage", parse=_stage,
              retry="Sorry, I didn't catch that. Tap the button that fits best, or type \"stop\"."),
     ), submit="action_plan_pathway"),
-    Form("handoff_form", (
+    Form(FormName.HANDOFF, (
         Slot("handoff_consent", BOOL, Fill.YES_NO, ends_on_no=True),
         Slot("handoff_contact", CONTACT, parse=parse_contact, retry=(
             "That doesn't look like an email address or a UK mobile number. Please check it and "
             "try again."), help="Or type \"stop\" if you'd rather not."),
     ), submit="action_submit_handoff",
         answers=tuple(q for q in QUESTIONS if not q.startswith("care_leaver_opt")), hands_off=False),
-    Form("booking_form", (
+    Form(FormName.BOOKING, (
         Slot("booking_session", INT, retry="Sorry, I didn't catch which one. Tap a button or type "
                                            "its number, or type \"stop\" to leave booking."),
         Slot("booking_waitlist", BOOL, Fill.YES_NO),
@@ -144,15 +157,15 @@ FORMS: dict[str, Form] = {f.name: f for f in (
         Slot("booking_access", parse=chat.parse_access),
         Slot("booking_confirm", BOOL, Fill.YES_NO, ends_on_no=True),
     ), submit="action_submit_booking", keeps=(Slot("booking_filter", DICT, Fill.CUSTOM),)),
-    Form("cancel_form", (BOOKING_REF, Slot("cancel_confirm", BOOL, Fill.YES_NO)),
+    Form(FormName.CANCEL, (BOOKING_REF, Slot("cancel_confirm", BOOL, Fill.YES_NO)),
          submit="action_submit_cancel", keeps=(BOOKING_PROOF,)),
-    Form("reschedule_form", (
+    Form(FormName.RESCHEDULE, (
         BOOKING_REF,
         Slot("new_session", INT, retry="Sorry, I didn't catch which date. Tap one of the buttons, "
                                        "or type \"stop\" to keep your booking."),
         Slot("reschedule_confirm", BOOL, Fill.YES_NO, ends_on_no=True),
     ), submit="action_submit_reschedule", keeps=(BOOKING_PROOF,)),
-    Form("erase_form", (Slot("erase_confirm", BOOL, Fill.YES_NO),), submit="action_submit_erase"),
+    Form(FormName.ERASE, (Slot("erase_confirm", BOOL, Fill.YES_NO),), submit="action_submit_erase"),
 )}
 
 
