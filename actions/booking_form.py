@@ -14,6 +14,7 @@ from actions.bookings_common import BOOKING, FILTER, bookings, contact_for, filt
 from actions.forms import RegistryFormValidation, cleared, end_form, ended_because, read
 from bot.bookings import chat
 from bot.bookings.statuses import OutcomeStatus
+from bot.bookings.views import found_session
 from bot.forms.codecs import INT
 from bot.forms.registry import FormEnd
 from bot.kernel.replies import Button, Reply
@@ -92,7 +93,7 @@ class ActionAskBookingConfirm(ThreadedAction):
 
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
         answers = read(tracker, BOOKING)
-        session = bookings().session(answers["booking_session"])
+        session = found_session(bookings().session(answers["booking_session"]), answers["booking_session"])
         contact = answers["booking_contact"]
         text = chat.summary(session, answers["booking_name"] or "", contact.label if contact else "",
                             answers["booking_access"] or chat.NO_ACCESS_NEEDS,

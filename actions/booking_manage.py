@@ -17,7 +17,7 @@ from bot.bookings import chat
 from bot.bookings.models import NoticeKind
 from bot.bookings.references import find_reference, normalise_reference
 from bot.bookings.statuses import ACTIVE, BookingStatus, OutcomeStatus
-from bot.bookings.views import BookingView
+from bot.bookings.views import BookingView, found_booking, found_session
 from bot.contact import Contact, find_contact
 from bot.forms.codecs import CONTACT, INT
 from bot.forms.registry import FORMS, FormEnd
@@ -108,7 +108,7 @@ class ActionAskCancelConfirm(ThreadedAction):
         return "action_ask_cancel_confirm"
 
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
-        b = lookup(tracker, tracker.get_slot("booking_ref"))
+        b = found_booking(lookup(tracker, tracker.get_slot("booking_ref")))
         what = "your place on the waiting list for" if b.status == BookingStatus.WAITING else "your place on"
         return [Reply(f"Cancel {what} {b.session.title}, {chat.label_date(b.session)} ({b.ref})?",
                       (Button("Yes, cancel it", "/affirm"), Button("No, keep it", "/deny")))], []
@@ -158,7 +158,7 @@ class ActionAskNewSession(ThreadedAction):
         return "action_ask_new_session"
 
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
-        b = lookup(tracker, tracker.get_slot("booking_ref"))
+        b = found_booking(lookup(tracker, tracker.get_slot("booking_ref")))
         return [chat.session_list(bookings().other_dates(b), f"Which date would you like instead of "
                                                    f"{chat.label_date(b.session)}?", "new_session")], []
 
@@ -168,8 +168,9 @@ class ActionAskRescheduleConfirm(ThreadedAction):
         return "action_ask_reschedule_confirm"
 
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
-        b = lookup(tracker, tracker.get_slot("booking_ref"))
-        new = bookings().session(read(tracker, RESCHEDULE)["new_session"])
+        b = found_booking(lookup(tracker, tracker.get_slot("booking_ref")))
+        new_id = read(tracker, RESCHEDULE)["new_session"]
+        new = found_session(bookings().session(new_id), new_id)
         return [Reply(f"Move {b.ref} from {chat.label_date(b.session)} to {chat.label_date(new)}"
                       f" ({new.town or 'online'})?",
                       (Button("Yes, move it", "/affirm"), Button("No, keep it", "/deny")))], []
@@ -192,6 +193,8 @@ class ActionSubmitReschedule(ThreadedAction):
             return [Reply("Sorry, that date has just filled up, so your booking stays as it "
                           "was. Ask me again to pick another date.")], clear
         b = out.booking
+        if b is None:   # a MOVED outcome always has its booking
+            raise ValueError("a moved booking's outcome has no booking")
         return [Reply(f"Done: {b.ref} is now on {b.session.when}.\n"
                       f"New calendar file: {ics_url(b.ics_token)}")], clear
 

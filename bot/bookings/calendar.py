@@ -23,7 +23,8 @@ def ics_for(booking: BookingView, now: dt.datetime | None = None) -> bytes:
     ev.add("description", f"{s.description}\n\nBooking reference: {booking.ref}")
     ev.add("location", s.online_url or s.address or s.where)
     cal.add_component(ev)
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()
+    return ical
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:

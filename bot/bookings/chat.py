@@ -166,6 +166,8 @@ def summary(s: SessionView, name: str, contact: str, access: str, waitlist: bool
 
 def booked(out: Outcome, ics_url: str) -> Reply:
     b = out.booking
+    if b is None:   # callers pass a booked or waiting outcome, which always has its booking
+        raise ValueError(f"booked() needs the booking of a {out.status} outcome")
     if out.status == OutcomeStatus.WAITING:
         return Reply(f"You're on the waiting list for {b.session.title} on {label_date(b.session)}: "
                      f"number {b.position} in the queue. Your reference is {b.ref}. If a place "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -151,7 +152,7 @@ class ErasureRequest(Base):
     sender_id: Mapped[str] = mapped_column(String(128), index=True)
     requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     done_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class MessageKind(str, enum.Enum):
@@ -192,7 +193,7 @@ class OutboxMessage(Base):
         ForeignKey("bookings.id", ondelete="CASCADE"), index=True)   # None: a message to staff
     kind: Mapped[str] = mapped_column(String(30))                      # MessageKind
     channel: Mapped[str] = mapped_column(String(10))                   # NotifyChannel
-    personalisation: Mapped[dict | None] = mapped_column(JSON)
+    personalisation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     state: Mapped[str] = mapped_column(String(20), default=OutboxState.PENDING.value, index=True)

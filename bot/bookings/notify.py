@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import httpx
 
-from bot.bookings.models import NoticeKind, utcnow
+from bot.bookings.models import NoticeKind, Reminder, utcnow
 from bot.bookings.statuses import ReminderState, holds_a_place
 from bot.kernel.unit_of_work import AbstractUnitOfWork
 
@@ -85,12 +85,21 @@ def deliver_due(uow_factory: Callable[[], AbstractUnitOfWork], notify: Notifier,
     return counts
 
 
-def _claim(uow_factory, reminder_id: int, now: dt.datetime) -> Notice | None:
+def _claimed(uow: AbstractUnitOfWork, reminder_id: int) -> Reminder:
+    """A reminder this worker has claimed: its row is there (a claim is an update of it)."""
+    r = uow.bookings.reminder(reminder_id)
+    if r is None:
+        raise LookupError(f"reminder {reminder_id} was claimed but is no longer there")
+    return r
+
+
+def _claim(uow_factory: Callable[[], AbstractUnitOfWork], reminder_id: int, now: dt.datetime
+           ) -> Notice | None:
     with uow_factory() as uow:
         uow.begin_write()
         if not uow.bookings.claim(reminder_id, now):
             return None
-        r = uow.bookings.reminder(reminder_id)
+        r = _claimed(uow, reminder_id)
         b = r.booking
         uow.commit()
         if r.kind in (NoticeKind.DAY_BEFORE, NoticeKind.OFFER) and not holds_a_place(b.status):
@@ -99,11 +108,12 @@ def _claim(uow_factory, reminder_id: int, now: dt.datetime) -> Notice | None:
         return Notice(r.id, NoticeKind(r.kind), b.ref, b.sender_id, b.channel)
 
 
-def _finish(uow_factory, reminder_id: int, *, sent_at: dt.datetime | None = None,
-            error: str | None = None, cancelled: bool = False) -> str:
+def _finish(uow_factory: Callable[[], AbstractUnitOfWork], reminder_id: int, *,
+            sent_at: dt.datetime | None = None, error: str | None = None,
+            cancelled: bool = False) -> str:
     with uow_factory() as uow:
         uow.begin_write()
-        r = uow.bookings.reminder(reminder_id)
+        r = _claimed(uow, reminder_id)
         if cancelled:
             r.state, outcome = ReminderState.CANCELLED, "failed"
         elif sent_at is not None:

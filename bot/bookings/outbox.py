@@ -29,9 +29,9 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from bot.bookings.links import BookingLinks
@@ -113,7 +113,8 @@ class Policy:
     base_delay: dt.timedelta = dt.timedelta(seconds=60)
 
     def delay(self, attempts: int) -> dt.timedelta:
-        return min(self.base_delay * (2 ** max(attempts - 1, 0)), MAX_DELAY)
+        backoff: dt.timedelta = self.base_delay * (2 ** max(attempts - 1, 0))
+        return min(backoff, MAX_DELAY)
 
 
 # -- queries ------------------------------------------------------------------------------------
@@ -176,20 +177,20 @@ class SqlOutboxRepository(AbstractOutboxRepository):
 
     def claim(self, message_id: int, now: dt.datetime) -> bool:
         """Atomically move one message from pending to sending; False if someone else did."""
-        result = self.db.execute(
+        result = cast(CursorResult[Any], self.db.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id, OutboxMessage.state == OutboxState.PENDING.value)
             .values(state=OutboxState.SENDING.value, claimed_at=now,
-                    attempts=OutboxMessage.attempts + 1))
+                    attempts=OutboxMessage.attempts + 1)))
         return result.rowcount == 1
 
     def fail_stale(self, before: dt.datetime) -> int:
-        result = self.db.execute(
+        result = cast(CursorResult[Any], self.db.execute(
             update(OutboxMessage)
             .where(OutboxMessage.state == OutboxState.SENDING.value,
                    OutboxMessage.claimed_at < before)
             .values(state=OutboxState.FAILED.value,
-                    last_error="interrupted while sending; not resent"))
+                    last_error="interrupted while sending; not resent")))
         return result.rowcount or 0
 
     def cancel_pending(self, booking_id: int, kinds: Iterable[MessageKind], reason: str) -> None:
@@ -312,14 +313,24 @@ def deliver_outbox(uow_factory: Callable[[], AbstractUnitOfWork], send: Sender,
     return counts
 
 
-def _claim(uow_factory, message_id: int, templates: TemplateLookup, now: dt.datetime,
-           staff_address: str | None):
+def _claimed(uow: AbstractUnitOfWork, message_id: int) -> OutboxMessage:
+    """A message this worker has claimed: its row is there (a claim is an update of it)."""
+    message = uow.outbox.get(message_id)
+    if message is None:
+        raise LookupError(f"outbox message {message_id} was claimed but is no longer there")
+    return message
+
+
+def _claim(uow_factory: Callable[[], AbstractUnitOfWork], message_id: int, templates: TemplateLookup,
+           now: dt.datetime, staff_address: str | None
+           ) -> Outgoing | tuple[OutboxState, str] | None:
+    """Claim one message: what to send, or (state, reason) when it is not sent, or None when
+    another worker claimed it first."""
     with uow_factory() as uow:
         uow.begin_write()
-        outbox = uow.outbox
-        if not outbox.claim(message_id, now):
+        if not uow.outbox.claim(message_id, now):
             return None
-        message = outbox.get(message_id)
+        message = _claimed(uow, message_id)
         uow.commit()
         reason = still_wanted(message, now)
         if reason:
@@ -335,11 +346,11 @@ def _claim(uow_factory, message_id: int, templates: TemplateLookup, now: dt.date
                         dict(message.personalisation or {}), f"outbox-{message.id}")
 
 
-def _after_error(uow_factory, message_id: int, exc: SendError, policy: Policy,
-                 now: dt.datetime) -> str:
+def _after_error(uow_factory: Callable[[], AbstractUnitOfWork], message_id: int, exc: SendError,
+                 policy: Policy, now: dt.datetime) -> str:
     with uow_factory() as uow:
         uow.begin_write()
-        message = uow.outbox.get(message_id)
+        message = _claimed(uow, message_id)
         error = f"{exc.status or 'no answer'}: {exc.message}"[:300]
         if exc.retry and message.attempts < policy.max_attempts:
             message.state = OutboxState.PENDING.value
@@ -353,11 +364,12 @@ def _after_error(uow_factory, message_id: int, exc: SendError, policy: Policy,
         return outcome
 
 
-def _finish(uow_factory, message_id: int, *, state: OutboxState, error: str | None = None,
-            sent_at: dt.datetime | None = None, notify_id: str | None = None) -> None:
+def _finish(uow_factory: Callable[[], AbstractUnitOfWork], message_id: int, *, state: OutboxState,
+            error: str | None = None, sent_at: dt.datetime | None = None,
+            notify_id: str | None = None) -> None:
     with uow_factory() as uow:
         uow.begin_write()
-        message = uow.outbox.get(message_id)
+        message = _claimed(uow, message_id)
         message.state, message.last_error = state.value, error
         if sent_at is not None:
             message.sent_at, message.notify_id = sent_at, notify_id

@@ -4,8 +4,9 @@ from __future__ import annotations
 import abc
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.bookings.models import Booking, ErasureRequest, Event, EventSession, NoticeKind, Reminder
@@ -162,7 +163,7 @@ class SqlBookingsRepository(AbstractBookingsRepository):
         return self.db.scalars(select(Booking).where(Booking.ics_token == token)).first()
 
     def ref_exists(self, ref: str) -> bool:
-        return self.db.scalar(select(func.count(Booking.id)).where(Booking.ref == ref)) > 0
+        return (self.db.scalar(select(func.count(Booking.id)).where(Booking.ref == ref)) or 0) > 0
 
     def active_for(self, session_id: int, sender_id: str) -> Booking | None:
         stmt = select(Booking).where(Booking.session_id == session_id,
@@ -221,17 +222,17 @@ class SqlBookingsRepository(AbstractBookingsRepository):
 
     def claim(self, reminder_id: int, now: dt.datetime) -> bool:
         """Atomically move one reminder from pending to sending; False if someone else did."""
-        result = self.db.execute(update(Reminder)
-                                 .where(Reminder.id == reminder_id, Reminder.state == ReminderState.PENDING)
-                                 .values(state=ReminderState.SENDING, claimed_at=now,
-                                         attempts=Reminder.attempts + 1))
+        result = cast(CursorResult[Any], self.db.execute(
+            update(Reminder)
+            .where(Reminder.id == reminder_id, Reminder.state == ReminderState.PENDING)
+            .values(state=ReminderState.SENDING, claimed_at=now, attempts=Reminder.attempts + 1)))
         return result.rowcount == 1
 
     def fail_stale_claims(self, claimed_before: dt.datetime) -> int:
-        result = self.db.execute(
+        result = cast(CursorResult[Any], self.db.execute(
             update(Reminder).where(Reminder.state == ReminderState.SENDING,
                                    Reminder.claimed_at < claimed_before)
-            .values(state=ReminderState.FAILED, last_error="interrupted while sending; not resent"))
+            .values(state=ReminderState.FAILED, last_error="interrupted while sending; not resent")))
         return result.rowcount or 0
 
     def reminder(self, reminder_id: int) -> Reminder | None:

@@ -51,6 +51,8 @@ class BookingService:
     def check(self, session_id: int, age: int | None = None) -> OutcomeStatus:
         """OK, FULL, PAST, CANCELLED_EVENT, TOO_YOUNG or NOT_FOUND."""
         view = self.session(session_id)
+        if view is None:
+            return OutcomeStatus.NOT_FOUND
         return self._problem(view, age) or (OutcomeStatus.FULL if view.places_left == 0
                                             else OutcomeStatus.OK)
 
@@ -116,8 +118,10 @@ class BookingService:
             uow.begin_write()
             repo = uow.bookings
             s = repo.session(session_id, lock=True)
-            taken = repo.taken(session_id) if s else 0
-            problem = self._problem(SessionView.of(s, taken) if s else None, age)
+            if s is None:
+                return Outcome(OutcomeStatus.NOT_FOUND)
+            taken = repo.taken(session_id)
+            problem = self._problem(SessionView.of(s, taken), age)
             if problem:
                 return Outcome(problem)
             existing = repo.active_for(session_id, sender_id)
@@ -194,7 +198,9 @@ class BookingService:
             for sid in sorted({old_id, new_session_id}):  # lock in id order: no deadlocks
                 repo.session(sid, lock=True)
             target = repo.session(new_session_id)
-            problem = self._problem(SessionView.of(target, 0) if target else None, None)
+            if target is None:
+                return Outcome(OutcomeStatus.NOT_FOUND, self._view(uow, b))
+            problem = self._problem(SessionView.of(target, 0), None)
             if problem or new_session_id == old_id:
                 return Outcome(problem or OutcomeStatus.DUPLICATE, self._view(uow, b))
             if repo.taken(new_session_id) >= target.capacity:

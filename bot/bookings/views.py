@@ -26,7 +26,10 @@ def deadline_text(moment: dt.datetime) -> str:
 
 def when_text(start: dt.datetime, end: dt.datetime) -> str:
     s, e = uk_time(start), uk_time(end)
-    clock = lambda t: t.strftime("%-I:%M%p").lower().replace(":00", "")  # noqa: E731
+
+    def clock(t: dt.datetime) -> str:
+        return t.strftime("%-I:%M%p").lower().replace(":00", "")
+
     return f"{s:%A} {s.day} {s:%B} {s.year}, {clock(s)} to {clock(e)}"
 
 
@@ -126,3 +129,20 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.status in SUCCEEDED
+
+
+class NotFound(LookupError):
+    """A session or booking that a conversation's form already chose is no longer there (or no
+    longer this conversation's). The action apologises (actions/base.py ThreadedAction)."""
+
+
+def found_session(view: SessionView | None, session_id: object) -> SessionView:
+    if view is None:
+        raise NotFound(f"session {session_id} not found")
+    return view
+
+
+def found_booking(view: BookingView | None) -> BookingView:
+    if view is None:   # the reference is left out: it is what the person typed
+        raise NotFound("booking not found for this conversation")
+    return view

@@ -15,8 +15,9 @@ import datetime as dt
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import ColumnElement, CursorResult, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.bookings.models import MessageKind, NotifyChannel, OutboxMessage, OutboxState, as_utc, utcnow
@@ -31,11 +32,11 @@ class AlertSubject(str, enum.Enum):
 
 @dataclass(frozen=True)
 class _Items:
-    model: type
+    model: type[HandoffRequest] | type[SafeguardingFlag]
     admin_path: str     # SQLAdmin's identity of the model's view
     one: str
     many: str           # with {count}
-    where: tuple = ()   # which of the model's rows count
+    where: tuple[ColumnElement[bool], ...] = ()   # which of the model's rows count
 
 
 ITEMS = {
@@ -70,10 +71,10 @@ class StaffAlertRepository:
             self.db.execute(insert(StaffAlertMark).values(subject=subject.value, last_item_id=to,
                                                           alerted_at=now))
             return True
-        result = self.db.execute(
+        result = cast(CursorResult[Any], self.db.execute(
             update(StaffAlertMark)
             .where(StaffAlertMark.subject == subject.value, StaffAlertMark.last_item_id == seen)
-            .values(last_item_id=to, alerted_at=now))
+            .values(last_item_id=to, alerted_at=now)))
         return result.rowcount == 1
 
 
@@ -96,7 +97,7 @@ def raise_staff_alerts(uow_factory: Callable[[], AbstractUnitOfWork], *, public_
     for subject in AlertSubject:
         with uow_factory() as uow:
             uow.begin_write()
-            alerts = StaffAlertRepository(uow.casework.session)
+            alerts = uow.casework.staff_alerts()
             mark = alerts.mark(subject)
             if mark is not None and mark.alerted_at is not None and as_utc(mark.alerted_at) > now - window:
                 continue

@@ -10,6 +10,8 @@ import enum
 
 
 class StrEnum(str, enum.Enum):
+    _value_: str   # each member's value is its text
+
     def __str__(self) -> str:
         return self.value
 

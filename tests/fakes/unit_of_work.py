@@ -32,6 +32,7 @@ from bot.bookings.models import (
 from bot.bookings.outbox import AbstractOutboxRepository
 from bot.bookings.repository import AbstractBookingsRepository, Stored
 from bot.bookings.statuses import ACTIVE, BookingStatus, EventStatus, ReminderState, holds_a_place
+from bot.casework.alerts import StaffAlertRepository
 from bot.casework.models import HandoffRequest, SafeguardingFlag
 from bot.casework.repository import AbstractCaseworkRepository
 from bot.kernel.unit_of_work import AbstractUnitOfWork
@@ -268,6 +269,10 @@ class FakeCaseworkRepository(AbstractCaseworkRepository):
             h.contact_value = h.first_name = None
             h.notes = "contact details deleted at the person's request"
         return len(mine)
+
+    def staff_alerts(self) -> StaffAlertRepository:
+        raise NotImplementedError("staff alerts are tested on the SQL unit of work "
+                                  "(tests/unit/test_staff_alerts.py)")
 
 
 class FakeUnitOfWork(AbstractUnitOfWork):

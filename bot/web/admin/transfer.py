@@ -89,9 +89,11 @@ class CatalogueTransferView(BaseView):
         form = await request.form(max_part_size=MAX_UPLOAD)
         upload = form.get("file")
         suffix = Path(getattr(upload, "filename", "") or "").suffix.lower()
-        if not isinstance(upload, UploadFile) or suffix not in (".yaml", ".yml", ".csv"):
+        if (not isinstance(upload, UploadFile) or not upload.filename
+                or suffix not in (".yaml", ".yml", ".csv")):
             flash(request, "Choose a .yaml, .yml or .csv file.", "danger")
             return RedirectResponse(back, 303)
+        filename = upload.filename
         content = await upload.read(MAX_UPLOAD + 1)
         if len(content) > MAX_UPLOAD:
             flash(request, "That file is larger than 5 MB.", "danger")
@@ -105,7 +107,7 @@ class CatalogueTransferView(BaseView):
                 try:
                     return f"Imported: {import_file(self._factory(), path, who)}"
                 except (io.ImportProblem, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
-                    return "Nothing imported. " + str(exc).replace(str(path), upload.filename)[:1500]
+                    return "Nothing imported. " + str(exc).replace(str(path), filename)[:1500]
 
         message = await anyio.to_thread.run_sync(run)
         flash(request, message, "success" if message.startswith("Imported") else "danger")

@@ -23,7 +23,7 @@ from wtforms.validators import NumberRange
 from bot.bookings.models import KINDS, Booking, Event, EventSession, OutboxState
 from bot.bookings.statuses import ACTIVE, HOLDING, BookingStatus, EventStatus, places_held
 from bot.bootstrap import booking_service, sql_uow_factory
-from bot.web.admin.audit import AuditedView, record, snapshot
+from bot.web.admin.audit import AuditedView, record, snapshot, sync_sessions
 from bot.web.admin.auth import actor
 from bot.web.admin.forms import http_url
 from bot.web.admin.row_actions import apply, confirm, flash, list_url, pks_of, set_status
@@ -72,7 +72,7 @@ class EventAdmin(AuditedView, model=Event):
     form_overrides = {"kind": SelectField, "status": SelectField}
 
     @property
-    def form_args(self) -> dict[str, dict]:
+    def form_args(self) -> dict[str, dict]:  # type: ignore[override]  # sqladmin: a ClassVar; a property makes fresh lists each time
         return {"kind": {"choices": list(KINDS.items())},
                 "status": {"choices": [(s.value, s.value) for s in EventStatus],
                            "description": "Only published events can be booked."},
@@ -102,7 +102,7 @@ class EventSessionAdmin(AuditedView, model=EventSession):
     form_overrides = {"status": SelectField}
 
     @property
-    def form_args(self) -> dict[str, dict]:
+    def form_args(self) -> dict[str, dict]:  # type: ignore[override]  # sqladmin: a ClassVar; a property makes fresh lists each time
         return {"online_url": {"validators": [http_url(optional=True)]},
                 "capacity": {"validators": [NumberRange(1, 10000, "Give at least 1 place")]},
                 "status": {"choices": [(s.value, s.value)
@@ -120,6 +120,8 @@ class EventSessionAdmin(AuditedView, model=EventSession):
         if is_created or data.get("capacity") is None:
             return
         s = object_session(model)  # the same transaction as the update (see docs/admin.md)
+        if s is None:   # SQLAdmin loads the row it updates in its session
+            raise RuntimeError(f"session {model.id} is not in a database session while it is edited")
         s.execute(select(EventSession.id).where(EventSession.id == model.id).with_for_update())
         held = s.scalar(select(func.count(Booking.id)).where(
             Booking.session_id == model.id, Booking.status.in_(HOLDING)))
@@ -162,7 +164,7 @@ class EventSessionAdmin(AuditedView, model=EventSession):
                 for b in rows:
                     writer.writerow([_safe_cell(found), found.starts_at.isoformat(),
                                      *(_safe_cell(getattr(b, f)) for f in CSV_FIELDS)])
-            record(self.session_maker, actor(request), "export", self.identity, session_id,
+            record(sync_sessions(self), actor(request), "export", self.identity, session_id,
                    None, None, f"bookings CSV ({len(rows)} rows)")
             return out.getvalue()
 
@@ -205,7 +207,7 @@ class _BookingBase(AuditedView, model=Booking):
                 outcome = cancel_booking(_uow_factory(self), int(pk), who)
                 with self.session_maker() as s:
                     after = snapshot(s.get(Booking, int(pk)))
-                record(self.session_maker, who, "cancel", "booking", pk, before, after,
+                record(sync_sessions(self), who, "cancel", "booking", pk, before, after,
                        f"{row.ref}: {getattr(outcome, 'status', outcome)}")
                 done += 1
             return done, problems
