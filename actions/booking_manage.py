@@ -20,10 +20,10 @@ from bot.bookings.statuses import ACTIVE, BookingStatus, OutcomeStatus
 from bot.bookings.views import BookingView, found_booking, found_session
 from bot.contact import Contact, find_contact
 from bot.forms.codecs import CONTACT, INT
-from bot.forms.registry import FORMS, FormEnd
+from bot.forms.registry import FORMS, FormEnd, FormName
 from bot.kernel.replies import Button, Reply
 
-CANCEL, RESCHEDULE = FORMS["cancel_form"], FORMS["reschedule_form"]
+CANCEL, RESCHEDULE = FORMS[FormName.CANCEL], FORMS[FormName.RESCHEDULE]
 
 
 def proof_of(tracker: Tracker) -> Contact | None:
@@ -53,7 +53,7 @@ class ActionAskBookingRef(ThreadedAction):
 
     def answer(self, tracker: Tracker) -> tuple[list[Reply], Events]:
         mine = bookings().mine(tracker.sender_id)
-        if tracker.active_loop.get("name") == "reschedule_form":
+        if tracker.active_loop.get("name") == FormName.RESCHEDULE:
             mine = [b for b in mine if b.status == BookingStatus.CONFIRMED]
         if not mine:
             return [Reply("What's your booking reference? It looks like TD-7K3Q. If you booked "
