@@ -112,7 +112,10 @@ _NEGATED = re.compile(
 _FIGURES = re.compile(
     r"\b(?:dying|die|died) (?:to|for|of (?:embarrassment|cringe|shame|laughter|laughing|boredom))\b|\bto die "
     r"for\b|\bkill(?:ing)? (?:it|for)\b|\bkiller\b|\bdie (?:my|your|her|his|it) hair\b"
-    r"|\bdead (?:tired|bored|good|easy|hard|serious|keen|nice|funny|jealous)\b")
+    r"|\bdead (?:tired|bored|good|easy|hard|serious|keen|nice|funny|jealous)\b"
+    r"|\bstarv\w* (?:myself )?of sleep\b|\boverdos\w* on (?:revision|netflix|memes|tiktok)\b"
+    r"|\b(?:kicked|threw|thrown|chucked|sent) me out of (?:the )?(?:kitchen|lounge|lesson|class|maths|"
+    r"english|science|french|spanish|pe|group chat|game|team)\b")
 
 
 def _neutralise(clause: str) -> str:
@@ -122,6 +125,35 @@ def _neutralise(clause: str) -> str:
     for pattern in _NEUTRAL:
         clause = pattern.sub(swap, clause)
     return " ".join(_FIGURES.sub(" ", _NEGATED.sub(" negated ", clause)).split())
+
+
+# Lived experience that is over ("i used to self harm but i've been fine for years, can i be a
+# nurse"): a time in the past, a plain word that it is behind them, and nothing that says it is
+# back or still going on. The rules then leave the message to the learned layer, which has been
+# taught such messages as career talk; "feeling exactly like that again" is never over.
+_PAST = re.compile(
+    r"\b(?:used to (?!it\b|this\b|that\b|them\b|him\b|her\b|being\b)|when i was|as a (?:kid|child|teen\w*)|"
+    r"years ago|in year \d+|at \d{1,2}\b|in my teens|growing up|i was \d{1,2}\b|back in \d{4}|in \d{4}|"
+    r"once when|as a teenager)")
+# Not "it's fine" or "i'm ok" alone: that is how a disclosure is played down ("its fine tho").
+_OVER = re.compile(
+    r"\b(?:i have been|been) (?:fine|ok|okay|good|well|happy|settled|safe)\b|\b(?:fine|ok|okay|good|well|"
+    r"happy|settled|safe|sorted|over|healed|better) now\b|\b(?:i am|its|it is|they are|all) (?:settled|"
+    r"sorted|over|healed|fully recovered|recovered)\b|\bfine for (?:years|ages)\b|\bdoing (?:well|great|"
+    r"really well)\b|\bin a (?:good|better|much better|great|really good) place\b|\bbehind me\b|\bmoved "
+    r"on\b|\bgot out\b|\b(?:its|it has|its been|been|all) (?:sorted|dealt with)\b|\bhad (?:therapy|"
+    r"counselling|lots of support)\b|\b\d+ years (?:clean|free)\b|\byears clean\b|\bgot (?:housed|adopted|"
+    r"my own (?:flat|place|house))\b|\bmy own (?:flat|place)\b|\bout and safe\b|\bgot through it\b|\boff "
+    r"selfharm for\b|\b(?:they are|are) (?:white|faded|healed)\b|\bold (?:selfharm )?scars\b")
+_NOT_OVER = re.compile(
+    r"\b(?:again|relaps\w*|lately|recently|this (?:week|month|morning|year)|tonight|right now|rn|at the "
+    r"moment|these days|every (?:day|night)|(?:is|are|came|comes|coming) back|started|starting|like that "
+    r"again|urges?|cannot stop|can not stop)\b|(?<!can i )(?<!could i )(?<!will i )(?<!would i )(?<!do i )"
+    r"(?<!should i )\bstill\b")
+
+
+def _over(text: str) -> bool:
+    return bool(_PAST.search(text) and _OVER.search(text) and not _NOT_OVER.search(text))
 
 
 # --- 3. disclosures ---------------------------------------------------------------------------
@@ -320,6 +352,8 @@ def _concerns_in(clause: str) -> set[Concern]:
 def assess(text: str) -> Assessment:
     """Concerns disclosed in ``text``, most urgent first; empty when none."""
     if not text or not text.strip():
+        return Assessment()
+    if _over(_normalise(text, 2)):
         return Assessment()
     found: set[Concern] = set()
     for keep in (2, 1):  # "kiiill" needs two letters kept, "dieeee" needs one

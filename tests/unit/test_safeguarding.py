@@ -193,3 +193,27 @@ def test_standard_library_only():
             assert node.level == 0 and node.module, "no relative imports"
             names.add(node.module.split(".")[0])
     assert names and names <= set(sys.stdlib_module_names), names - set(sys.stdlib_module_names)
+
+
+@pytest.mark.parametrize("text", [
+    "i used to self harm when i was younger but ive been fine for years, can i still be a nurse",
+    "i was homeless at 17 but ive got my own flat now and a job, want to work in housing",
+    "i was in an abusive relationship at 16, im out and safe now and want to help others",
+    "my mum kicked me out of the kitchen so i can revise lol",
+    "im starving myself of sleep for these exams lol",
+])
+def test_what_is_over_or_a_figure_of_speech_is_left_to_the_learned_layer(text):
+    assert assess(text) == Assessment()
+
+
+@pytest.mark.parametrize("text", [
+    "my step dad battered me for being late, its fine tho im used to it",  # played down, not over
+    "i was abused as a kid and im fine now lol but he still lives with us",
+    "my dad used to hit me, hes back now",
+    "i used to self harm but ive started again",
+    "i used to self harm, fine for years, but the urges are back this week",
+    "my mum kicked me out last night",
+    "im starving myself so i lose weight",
+])
+def test_a_past_that_is_not_over_is_still_heard(text):
+    assert assess(text).concerns
