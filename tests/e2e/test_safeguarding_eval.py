@@ -2,7 +2,7 @@
 from helpline and charity material by another hand, never trained on).
 
 Floors at the figures measured today (docs/safeguarding.md), so the check can't get worse
-unnoticed (96.0 % recall, 91.8 % in the weakest concern, 1.4 % false alarms); the issue's targets
+unnoticed (96.0 % recall, 91.8 % in the weakest concern, 1.0 % false alarms); the issue's targets
 (99 % recall, 1 % false alarms) are not met yet.
 """
 from __future__ import annotations
@@ -35,5 +35,5 @@ def test_every_concern_and_every_place_in_a_conversation(report):
 
 
 def test_career_talk_is_rarely_taken_for_a_disclosure(report):
-    assert report["false_alarms"]["both"] <= 0.017
+    assert report["false_alarms"]["both"] <= 0.013
     assert report["false_alarms"]["both"] <= report["false_alarms"]["rules"]
