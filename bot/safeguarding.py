@@ -353,11 +353,12 @@ def assess(text: str) -> Assessment:
     """Concerns disclosed in ``text``, most urgent first; empty when none."""
     if not text or not text.strip():
         return Assessment()
-    if _over(_normalise(text, 2)):
+    normalised = {keep: _normalise(text, keep) for keep in (2, 1)}  # "kiiill" keeps 2, "dieeee" 1
+    if _over(normalised[2]):
         return Assessment()
     found: set[Concern] = set()
-    for keep in (2, 1):  # "kiiill" needs two letters kept, "dieeee" needs one
-        for clause in re.split(r"[.!?;\n]+", _normalise(text, keep)):
+    for keep in (2, 1):
+        for clause in re.split(r"[.!?;\n]+", normalised[keep]):
             clause = " ".join(clause.split())
             if clause:
                 found |= _concerns_in(_neutralise(clause))
