@@ -10,6 +10,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.kernel.replies import Reply
+from bot.safeguarding_model import Risk
+from bot.safeguarding_signals import CHECK_IN_ENTITY
+from bot.signposting import check_in
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +52,20 @@ class ThreadedAction(Action, abc.ABC):
     def follow_ups(self, tracker: Tracker) -> list[Reply]:
         """Offers that follow the answer, never replace it (e.g. care-leaver support when care
         is mentioned in passing)."""
-        if self.name() in {"action_care_leaver_optin", "action_care_leaver_support",
-                           "action_care_leaver_optout", "action_safeguarding"}:
+        if self.name() == "action_safeguarding":
             return []
+        checked_in = check_in_replies(tracker)
+        if self.name() in {"action_care_leaver_optin", "action_care_leaver_support",
+                           "action_care_leaver_optout"}:
+            return checked_in
         from actions.roles import care_follow_up
 
-        return care_follow_up(tracker)
+        return checked_in + care_follow_up(tracker)
+
+
+def check_in_replies(tracker: Tracker) -> list[Reply]:
+    """Lived experience that is over, heard in the latest message: a gentle check-in after the
+    answer (bot/signposting.py)."""
+    known = {r.value: r for r in Risk}
+    concerns = [known[v] for v in tracker.get_latest_entity_values(CHECK_IN_ENTITY) if v in known]
+    return [Reply("\n".join(check_in(concerns)))] if concerns else []

@@ -13,10 +13,8 @@ from bot.catalogue.answers import payload
 from bot.kernel.replies import Button, Reply
 from bot.safeguarding import assess
 from bot.safeguarding_model import Risk
-from bot.safeguarding_signals import combine
+from bot.safeguarding_signals import CONCERN_ENTITY, URGENCY_ENTITY, combine
 from bot.signposting import FOLLOW_UP, extra_help
-
-CONCERN_ENTITY, URGENCY_ENTITY = "safeguarding_concern", "safeguarding_urgency"
 
 
 def heard(tracker: Tracker) -> tuple[list[Risk], bool]:

@@ -144,7 +144,12 @@ _OVER = re.compile(
     r"on\b|\bgot out\b|\b(?:its|it has|its been|been|all) (?:sorted|dealt with)\b|\bhad (?:therapy|"
     r"counselling|lots of support)\b|\b\d+ years (?:clean|free)\b|\byears clean\b|\bgot (?:housed|adopted|"
     r"my own (?:flat|place|house))\b|\bmy own (?:flat|place)\b|\bout and safe\b|\bgot through it\b|\boff "
-    r"selfharm for\b|\b(?:they are|are) (?:white|faded|healed)\b|\bold (?:selfharm )?scars\b")
+    r"selfharm for\b|\b(?:they are|are) (?:white|faded|healed)\b|\bold (?:selfharm )?scars\b"
+    # what they went through has become what they want to do: "now i want to be a nurse"
+    r"|\bnow i (?:want|wanna|would like|hope|plan|am going|m going|am|m) (?:to )?(?:be|become|train|"
+    r"study|work|do|apply|training|studying|doing|working) (?:a|an|as|in|with|for|nursing|medicine|"
+    r"mental|social|youth|psychology)\b|\bhelp(?:ing)? (?:people|others|young people|kids|children|teens)"
+    r" (?:like me|who (?:went|are going|go) through)")
 _NOT_OVER = re.compile(
     r"\b(?:again|relaps\w*|lately|recently|this (?:week|month|morning|year)|tonight|right now|rn|at the "
     r"moment|these days|every (?:day|night)|(?:is|are|came|comes|coming) back|started|starting|like that "
@@ -351,11 +356,28 @@ def _concerns_in(clause: str) -> set[Concern]:
 
 def assess(text: str) -> Assessment:
     """Concerns disclosed in ``text``, most urgent first; empty when none."""
+    return read_rules(text).disclosed
+
+
+@dataclass(frozen=True)
+class RulesReading:
+    """What the rules heard: a disclosure, or lived experience that is plainly over ("i used to
+    self harm and now i want to be a nurse": a gentle check-in beside the career answer)."""
+
+    disclosed: Assessment = Assessment()
+    lived: Assessment = Assessment()
+
+
+def read_rules(text: str) -> RulesReading:
     if not text or not text.strip():
-        return Assessment()
+        return RulesReading()
     normalised = {keep: _normalise(text, keep) for keep in (2, 1)}  # "kiiill" keeps 2, "dieeee" 1
     if _over(normalised[2]):
-        return Assessment()
+        return RulesReading(lived=_scan(normalised))
+    return RulesReading(disclosed=_scan(normalised))
+
+
+def _scan(normalised: dict[int, str]) -> Assessment:
     found: set[Concern] = set()
     for keep in (2, 1):
         for clause in re.split(r"[.!?;\n]+", normalised[keep]):

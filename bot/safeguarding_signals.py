@@ -14,6 +14,11 @@ from enum import Enum
 from bot.safeguarding import Assessment, Concern
 from bot.safeguarding_model import Reading, Risk
 
+# What was heard reaches the actions as entities of the latest message (never the text itself).
+CONCERN_ENTITY = "safeguarding_concern"    # one per concern disclosed
+URGENCY_ENTITY = "safeguarding_urgency"    # an Urgency value
+CHECK_IN_ENTITY = "safeguarding_check_in"  # one per concern in lived experience that is over
+
 
 class Urgency(str, Enum):
     URGENT = "urgent"      # immediate danger: 999 / A&E first
@@ -40,6 +45,8 @@ _NOW = re.compile(
 class Heard:
     concerns: tuple[Risk, ...] = ()
     urgency: Urgency = Urgency.STANDARD
+    # lived experience that is plainly over, when nothing is disclosed: a gentle check-in
+    check_in: tuple[Risk, ...] = ()
 
     @property
     def flagged(self) -> bool:
@@ -50,7 +57,10 @@ class Heard:
         return self.urgency is Urgency.URGENT
 
 
-def combine(rules: Assessment, learned: Reading | None, text: str = "") -> Heard:
+def combine(rules: Assessment, learned: Reading | None, text: str = "",
+            lived: Assessment | None = None) -> Heard:
+    """``rules``: what the rules heard disclosed; ``lived``: what they heard as lived experience
+    that is over (a check-in, unless the learned layer hears a disclosure all the same)."""
     concerns: list[Risk] = []
     if learned is not None and learned.flagged and learned.risk is not None:
         concerns.append(learned.risk)
@@ -65,7 +75,7 @@ def combine(rules: Assessment, learned: Reading | None, text: str = "") -> Heard
         if risk not in concerns:
             concerns.append(risk)
     if not concerns:
-        return Heard()
+        return Heard(check_in=tuple(dict.fromkeys(_FROM_RULES[c] for c in lived.concerns)) if lived else ())
     urgent = bool(learned is not None and learned.flagged and learned.urgent) or bool(
         _NOW.search(" ".join(text.lower().split())))
     return Heard(tuple(concerns), Urgency.URGENT if urgent else Urgency.STANDARD)

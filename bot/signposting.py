@@ -24,6 +24,9 @@ NOT_YOUR_FAULT = "What's happening is not your fault. You deserve to be safe."
 SECRETS = "You don't have to keep a secret that makes you feel unsafe, whoever asked you to."
 COUNCIL = ("Your local council has to help if you're homeless or about to be. Tell them you have "
            "nowhere safe to stay. At night or at a weekend, ask for the council's out-of-hours team.")
+CHECK_IN = ("Thank you for sharing that. What you've been through can help you understand the "
+            "people you'd care for. I hope things are OK for you now.")
+CHECK_IN_IF_BACK = "If it ever gets hard again, you don't have to wait until it's bad:"
 FOLLOW_UP = ("When you're ready, we can carry on, or I can ask a real person from our team to "
              "get in touch.")
 
@@ -97,3 +100,17 @@ def extra_help(concerns: tuple[Risk, ...] | list[Risk], urgent: bool = False) ->
     if _ABUSE & set(concerns):
         lines.append(NOT_YOUR_FAULT)
     return lines
+
+
+# Who a check-in names: free, any time, for anyone (Samaritans, Shout) or under 19s (Childline).
+_CHECK_IN_HELPLINES = ("childline", "samaritans", "shout")
+_CHECK_IN_EXTRA: dict[Risk, str] = {Risk.EATING_DISORDER: "beat"}
+
+
+def check_in(concerns: tuple[Risk, ...] | list[Risk]) -> list[str]:
+    """A gentle check-in for lived experience that is over (never a flag, never instead of the
+    answer): a kind line, then where to turn if it comes back, from the sourced helplines."""
+    known = helplines()
+    keys = [*_CHECK_IN_HELPLINES, *(_CHECK_IN_EXTRA[r] for r in concerns if r in _CHECK_IN_EXTRA)]
+    lines = [f"• {known[k].line()}" for k in dict.fromkeys(keys) if k in known]
+    return [CHECK_IN, "\n".join([CHECK_IN_IF_BACK, *lines])] if lines else [CHECK_IN]

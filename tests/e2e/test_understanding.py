@@ -127,3 +127,11 @@ def test_career_talk_about_these_topics_gets_no_helplines(chat):
     for message in ("what does a mental health practitioner do", "this revision is killing me",
                     "id kill for a placement"):
         assert HELPLINE not in chat.text(message), message
+
+
+def test_lived_experience_gets_the_career_answer_and_a_gentle_check_in(chat):
+    text = chat.text("i used to self harm and now i want to be a nurse who helps people like me")
+    assert "nurs" in text.lower()                      # the career answer
+    assert "Thank you for sharing that" in text        # the check-in (bot/signposting.py CHECK_IN)
+    assert "116 123" in text
+    assert "call 999" not in text                      # not the disclosure reply

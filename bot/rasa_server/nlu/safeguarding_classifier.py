@@ -6,7 +6,9 @@ embedding, trained here from `bot/safeguarding_data/training*.yml`). It runs las
 pipeline, after the intent classifier and the FallbackClassifier, so a disclosure wins over any
 other prediction in any state of the conversation (mid-form included). What was heard goes to
 the actions as two entities, `safeguarding_concern` (one per concern) and
-`safeguarding_urgency` (`urgent` or `standard`); the text is not stored anywhere new.
+`safeguarding_urgency` (`urgent` or `standard`); the text is not stored anywhere new. Lived
+experience that is plainly over ("i used to self harm and now i want to be a nurse") keeps its
+intent and gets a third entity, `safeguarding_check_in`: the answer comes with a gentle check-in.
 """
 from __future__ import annotations
 
@@ -25,14 +27,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.rasa_server.nlu.sentence_features import EMBEDDING_KEY
-from bot.safeguarding import assess
+from bot.safeguarding import read_rules
 from bot.safeguarding_model import TRAINING_DIR, LearnedLayer, read_training, train, training_files
-from bot.safeguarding_signals import Urgency, combine
+from bot.safeguarding_signals import CHECK_IN_ENTITY, CONCERN_ENTITY, URGENCY_ENTITY, Urgency, combine
 
 logger = logging.getLogger(__name__)
 INTENT_NAME = "safeguarding_disclosure"
-CONCERN_ENTITY = "safeguarding_concern"
-URGENCY_ENTITY = "safeguarding_urgency"
 _FILE = "learned_layer.npz"
 
 
@@ -100,7 +100,12 @@ class SafeguardingClassifier(GraphComponent, IntentClassifier):
 
                     vector = encoder().encode_one(text)
                 reading = self._layer.read(text, vector)
-            heard = combine(assess(text), reading, text)
+            rules = read_rules(text)
+            heard = combine(rules.disclosed, reading, text, lived=rules.lived)
+            if heard.check_in:  # lived experience that is over: the intent stands, plus a check-in
+                message.set(ENTITIES, [*(message.get(ENTITIES) or []), *(
+                    {"entity": CHECK_IN_ENTITY, "value": c.value, "start": 0, "end": len(text),
+                     "extractor": type(self).__name__} for c in heard.check_in)], add_to_output=True)
             if not heard.flagged:
                 continue
             top = {INTENT_NAME_KEY: INTENT_NAME, "confidence": 1.0}
