@@ -43,7 +43,7 @@ QUESTIONS: dict[Fact, tuple[str, ...]] = {
         "how long does it take to qualify", "how many years is the training", "how long is the course",
         "how many years at uni", "how long until i am fully qualified", "how long does the degree last",
         "how long is the apprenticeship for this job", "how many years of study does it take",
-        "how long does it take", "how many years does it take to become one", "how long till qualified",
+        "how many years does it take to become one", "how long till qualified",
         "how long do you study for", "is it a 3 year course", "how long is training?",
         "how many years to qualify", "how long before i can work as one",
     ),
