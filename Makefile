@@ -9,7 +9,7 @@ PYTHON310 ?= $(shell for p in python3.10 $(wildcard /root/.pyenv/versions/3.10.*
 APP := .venv/bin/python
 RASA := .venv-rasa/bin/rasa
 MODEL := models/careers.tar.gz
-TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -name "*.yml" 2>/dev/null) $(shell find data -type d 2>/dev/null) bot/safeguarding_data \
   $(wildcard bot/safeguarding_data/training*.yml) bot/safeguarding_model.py \
   bot/rasa_server/nlu/safeguarding_classifier.py bot/rasa_server/nlu/sentence_features.py bot/rasa_server/nlu/blank_message.py bot/text.py bot/embeddings.py
 export PYTHONPATH := $(CURDIR)
