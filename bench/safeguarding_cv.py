@@ -30,12 +30,12 @@ def vectors_for(texts: list[str]) -> np.ndarray:
     cached: dict[str, np.ndarray] = {}
     if CACHE.with_suffix(".npz").exists():
         stored = np.load(CACHE.with_suffix(".npz"), allow_pickle=False)
-        cached = dict(zip(stored["texts"].tolist(), stored["vectors"]))
+        cached = dict(zip(stored["texts"].tolist(), stored["vectors"], strict=True))
     missing = [t for t in dict.fromkeys(texts) if t not in cached]
     if missing:
         from bot.embeddings import encoder
 
-        cached.update(zip(missing, encoder().encode(missing).astype(np.float64)))
+        cached.update(zip(missing, encoder().encode(missing).astype(np.float64), strict=True))
         keys = list(cached)
         np.savez(CACHE.with_suffix(".npz"), texts=np.array(keys), vectors=np.stack([cached[k] for k in keys]))
     return np.stack([cached[t] for t in texts])
@@ -132,7 +132,7 @@ def main() -> None:
           f"vectors in {time.time() - started:.0f} s")
     own, daily = vectors[:len(texts)], vectors[len(texts):]
     folds = list(StratifiedKFold(args.folds, shuffle=True, random_state=42).split(texts, concern))
-    print(f"| model | recall at 3 % false alarms | recall at 1 % | fit s/fold |\n|---|---|---|---|")
+    print("| model | recall at 3 % false alarms | recall at 1 % | fit s/fold |\n|---|---|---|---|")
     for name, fit_score in candidates(42).items():
         if args.only and args.only not in name:
             continue
