@@ -35,6 +35,8 @@ class SemanticIndex:
         self._encode = encode
         self._keys = np.array(keys, dtype=object)
         self._unique = list(dict.fromkeys(keys))
+        position = {key: i for i, key in enumerate(self._unique)}
+        self._entry_of = np.array([position[key] for key in keys], dtype=np.intp)  # passage -> entry
         self._vectors = encode(passages) if passages else np.zeros((0, 384), dtype=np.float32)
         self._means = self._prototypes() if passages else np.zeros((0, 384), dtype=np.float32)
 
@@ -68,12 +70,10 @@ class SemanticIndex:
         if not self._unique or not query.strip():
             return []
         scores = self._vectors @ self._encode([query])[0]
-        best: dict[str, float] = {}
-        for key, score in zip(self._keys, scores, strict=True):
-            if score > best.get(key, -1.0):
-                best[key] = float(score)
-        ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)[:limit]
-        return [Hit(k, s) for k, s in ranked]
+        best = np.full(len(self._unique), -np.inf)
+        np.maximum.at(best, self._entry_of, scores)  # each entry's best passage, without a Python loop
+        order = np.argsort(-best, kind="stable")[:limit]  # ties: the entry listed first
+        return [Hit(self._unique[i], float(best[i])) for i in order]
 
 
 @dataclass(frozen=True)
