@@ -10,8 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.kernel.replies import Reply
-from bot.safeguarding_model import Risk
-from bot.safeguarding_signals import CHECK_IN_ENTITY
+from bot.safeguarding_signals import CHECK_IN_ENTITY, risks_named
 from bot.signposting import check_in
 
 logger = logging.getLogger(__name__)
@@ -66,6 +65,5 @@ class ThreadedAction(Action, abc.ABC):
 def check_in_replies(tracker: Tracker) -> list[Reply]:
     """Lived experience that is over, heard in the latest message: a gentle check-in after the
     answer (bot/signposting.py)."""
-    known = {r.value: r for r in Risk}
-    concerns = [known[v] for v in tracker.get_latest_entity_values(CHECK_IN_ENTITY) if v in known]
+    concerns = risks_named(tracker.get_latest_entity_values(CHECK_IN_ENTITY))
     return [Reply("\n".join(check_in(concerns)))] if concerns else []

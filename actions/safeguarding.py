@@ -13,14 +13,13 @@ from bot.catalogue.answers import payload
 from bot.kernel.replies import Button, Reply
 from bot.safeguarding import assess
 from bot.safeguarding_model import Risk
-from bot.safeguarding_signals import CONCERN_ENTITY, URGENCY_ENTITY, combine
+from bot.safeguarding_signals import CONCERN_ENTITY, URGENCY_ENTITY, combine, risks_named
 from bot.signposting import FOLLOW_UP, extra_help
 
 
 def heard(tracker: Tracker) -> tuple[list[Risk], bool]:
     """What the NLU's safeguarding check heard (bot/rasa_server/nlu/safeguarding_classifier.py)."""
-    known = {r.value: r for r in Risk}
-    concerns = [known[v] for v in tracker.get_latest_entity_values(CONCERN_ENTITY) if v in known]
+    concerns = risks_named(tracker.get_latest_entity_values(CONCERN_ENTITY))
     urgent = "urgent" in set(tracker.get_latest_entity_values(URGENCY_ENTITY))
     if not concerns:  # the intent classifier's own call, or an older model: ask the rules
         text = tracker.latest_message.get("text") or ""

@@ -8,6 +8,7 @@ comes from the learned layer or from plain words of time and harm ("tonight", "r
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -18,6 +19,12 @@ from bot.safeguarding_model import Reading, Risk
 CONCERN_ENTITY = "safeguarding_concern"    # one per concern disclosed
 URGENCY_ENTITY = "safeguarding_urgency"    # an Urgency value
 CHECK_IN_ENTITY = "safeguarding_check_in"  # one per concern in lived experience that is over
+
+
+def risks_named(values: Iterable[str]) -> list[Risk]:
+    """The concerns named by an entity's values (unknown values are ignored)."""
+    known = {r.value: r for r in Risk}
+    return [known[v] for v in values if v in known]
 
 
 class Urgency(str, Enum):
